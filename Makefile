@@ -1,0 +1,44 @@
+# The two commands that matter are in README.md: `make html` and `make test`.
+
+PYTHON     ?= python3
+VENV       := .venv
+BIN        := $(VENV)/bin
+STAMP      := $(VENV)/.installed
+SOURCE     := docs
+CONF       := conf
+BUILD      := build
+DOCTREES   := $(BUILD)/doctrees
+SPHINXOPTS ?= -W --keep-going -n
+JOBS       ?= auto
+SPHINXBUILD = $(BIN)/sphinx-build -c $(CONF) -d $(DOCTREES) $(SPHINXOPTS) -j $(JOBS)
+
+.PHONY: html serve test clean system-html system-test
+
+# The virtual environment: created once, reinstalled only when the
+# dependency declaration or the constraints (lock) file changes.
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
+	@touch $(STAMP)
+
+system-html:
+	@$(PYTHON) tools/system_packages.py html
+
+system-test:
+	@$(PYTHON) tools/system_packages.py html test
+
+html: $(STAMP) system-html
+	$(SPHINXBUILD) -b html $(SOURCE) $(BUILD)/html
+	@echo "Open $(abspath $(BUILD)/html/index.html)"
+
+serve: $(STAMP) system-html
+	$(BIN)/sphinx-autobuild -c $(CONF) -d $(DOCTREES) -n $(SOURCE) $(BUILD)/html \
+		--host 127.0.0.1 --port 8000 --watch $(CONF) --watch tools \
+		--ignore "*/$(SOURCE)/browse/*"
+
+test: $(STAMP) system-test
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(BUILD) $(SOURCE)/browse

@@ -1,0 +1,62 @@
+"""Sphinx configuration for the Open Psychology Course.
+
+Built as ``sphinx-build -c conf docs build/html``: content lives in ``docs/``,
+configuration and the taxonomy here, our extensions in ``tools/extensions/``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# -- Project -------------------------------------------------------------------
+
+project = "Open Psychology Course"
+author = "Open Psychology Course contributors"
+copyright = "2026, Open Psychology Course contributors"
+language = "en"
+
+#: The public address of the site, in one place (sitemap, social previews, canonical links).
+SITE_URL = os.environ.get("COURSE_SITE_URL", "https://open-psychology-course.github.io/course/")
+#: Where the sources live, for "edit this page" links.
+REPOSITORY_URL = "https://github.com/open-psychology-course/course"
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinxcontrib.bibtex",
+    "tools.extensions",
+]
+
+root_doc = "index"
+exclude_patterns: list[str] = []
+nitpicky = True
+
+# -- Course taxonomy -------------------------------------------------------------
+
+course_taxonomy = "taxonomy.yaml"
+
+# -- MyST: only the syntax the course uses; no raw HTML from pages ----------------
+
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_disable_syntax = ["html_block", "html_inline"]
+myst_heading_anchors = 3
+myst_url_schemes = {"http": None, "https": None, "mailto": None}
+
+# -- References ---------------------------------------------------------------------
+
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "apa7"
+bibtex_reference_style = "author_year"
+
+# -- HTML ---------------------------------------------------------------------------
+
+html_theme = "furo"
+html_title = project
+html_copy_source = False  # page sources hold answers and teaching notes
+html_show_sourcelink = False
+graphviz_output_format = "png"

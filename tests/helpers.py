@@ -1,0 +1,54 @@
+"""Small helpers for tests that build a copy of a root and read what a user sees."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup
+
+ROOTS = Path(__file__).resolve().parent / "roots"
+
+
+def copy_root(tmp_path: Path, name: str, *, files: dict[str, str] | None = None,
+              remove: Iterable[str] = ()) -> Path:
+    """A writable copy of ``tests/roots/test-<name>``, with pages added or removed."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / f"test-{name}", src)
+    for rel, text in (files or {}).items():
+        path = src / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for rel in remove:
+        (src / rel).unlink()
+    return src
+
+
+def build(make_app: Callable[..., Any], srcdir: Path, builder: str = "html", **kwargs: Any) -> Any:
+    app = make_app(builder, srcdir=srcdir, **kwargs)
+    app.build()
+    return app
+
+
+def soup(app: Any, page: str) -> BeautifulSoup:
+    return BeautifulSoup((Path(app.outdir) / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def main_text(app: Any, page: str) -> str:
+    """The article body's text, as a reader sees it (no sidebar, no footer)."""
+    body = soup(app, page).find("article")
+    assert body is not None, page
+    return " ".join(body.get_text(" ").split())
+
+
+def sidebar_links(app: Any, page: str) -> list[str]:
+    """Link texts of the navigation sidebar, in order."""
+    nav = soup(app, page).select_one(".sidebar-tree")
+    assert nav is not None, page
+    return [" ".join(a.get_text().split()) for a in nav.select("a.reference")]
+
+
+def warnings(app: Any) -> str:
+    return str(app.warning.getvalue())

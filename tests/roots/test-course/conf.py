@@ -1,0 +1,12 @@
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
+project = "Course test"
+extensions = ["myst_parser", "sphinx_design", "tools.extensions"]
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_disable_syntax = ["html_block", "html_inline"]
+course_taxonomy = "taxonomy.yaml"
+html_theme = "furo"
+nitpicky = True

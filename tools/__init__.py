@@ -1,0 +1,1 @@
+"""Build tooling for the course: Sphinx extensions and command-line tools."""

@@ -1,0 +1,47 @@
+"""The course's Sphinx extensions.
+
+``conf.py`` loads this package as one extension; each module adds one
+feature through its ``setup_<feature>(app)`` function.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .articles import setup_articles
+from .config import setup_config
+from .domain import setup_domain
+from .generate import setup_generate
+from .guard import setup_guard
+from .incremental import setup_incremental
+from .listings import setup_listings
+from .navigation import setup_navigation
+from .questions import setup_questions
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+__version__ = "0.1.0"
+
+#: Bump when the records stored on the environment change shape.
+ENV_VERSION = 1
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension("sphinx.ext.graphviz")
+    setup_config(app)
+    setup_guard(app)
+    setup_questions(app)
+    setup_domain(app)
+    setup_listings(app)
+    setup_navigation(app)
+    setup_articles(app)
+    setup_generate(app)
+    setup_incremental(app)
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

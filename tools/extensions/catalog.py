@@ -1,0 +1,254 @@
+"""What every page shows, computed once per build from the merged article records.
+
+The catalog is a pure function of the taxonomy and the article records held
+by the course domain: category and topic listings, counts, related articles
+and similar categories. Listings are computed here once, never per page over
+the whole corpus, and the same answers feed both rendering and the
+"which pages changed?" check, so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .taxonomy import Taxonomy
+
+RELATED_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """One article as the rest of the site sees it (stored on the environment)."""
+
+    slug: str
+    docname: str
+    title: str
+    summary: str
+    category: str | None
+    level: str | None
+    course: str | None
+    topics: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()
+    show_related: bool = True
+    related_line: int = 1
+
+    @property
+    def card(self) -> tuple[str, str, str, str | None]:
+        """The fields a card or link shows: a change to any of them is visible elsewhere."""
+        return (self.slug, self.title, self.summary, self.level)
+
+
+@dataclass(frozen=True)
+class SimilarEntry:
+    kind: str  # 'category' or 'topic'
+    slug: str
+    count: int
+
+
+class Catalog:
+    """Indexes over the article records, built once per build."""
+
+    def __init__(self, taxonomy: Taxonomy, records: Iterable[ArticleRecord]) -> None:
+        self.taxonomy = taxonomy
+        self._level_pos = taxonomy.level_order()
+        self._cat_pos = taxonomy.category_order()
+        ordered = sorted(records, key=self._title_key)
+        self.by_slug: dict[str, ArticleRecord] = {r.slug: r for r in ordered}
+        self.by_category: dict[str, list[ArticleRecord]] = defaultdict(list)
+        self.by_topic: dict[str, list[ArticleRecord]] = defaultdict(list)
+        self.by_level: dict[str, list[ArticleRecord]] = defaultdict(list)
+        self.by_keyword: dict[str, list[ArticleRecord]] = defaultdict(list)
+        self.referenced_by: dict[str, list[ArticleRecord]] = defaultdict(list)
+        for rec in ordered:
+            if rec.category:
+                self.by_category[rec.category].append(rec)
+            if rec.level:
+                self.by_level[rec.level].append(rec)
+            for topic in rec.topics:
+                self.by_topic[topic].append(rec)
+            for kw in _keywords(rec):
+                self.by_keyword[kw].append(rec)
+            for target in rec.related:
+                self.referenced_by[target].append(rec)
+        self._related_cache: dict[str, list[ArticleRecord]] = {}
+
+    @staticmethod
+    def _title_key(rec: ArticleRecord) -> tuple[str, str]:
+        return (rec.title.casefold(), rec.slug)
+
+    # --- listings and counts ---------------------------------------------
+
+    def in_category(self, slug: str) -> list[ArticleRecord]:
+        return self.by_category.get(slug, [])
+
+    def in_topic(self, slug: str) -> list[ArticleRecord]:
+        """A topic's articles in course order (level first), then by title."""
+        return sorted(
+            self.by_topic.get(slug, []),
+            key=lambda r: (self._cat_pos.get(r.category or "", 1 << 30), *self._title_key(r)),
+        )
+
+    def in_course(self, slug: str) -> list[ArticleRecord]:
+        """A course's articles in course order: category by category."""
+        course = self.taxonomy.course(slug)
+        return [rec for cat in course.categories for rec in self.in_category(cat.slug)]
+
+    def count(self, kind: str, slug: str) -> int:
+        if kind == "category":
+            return len(self.in_category(slug))
+        if kind == "topic":
+            return len(self.by_topic.get(slug, []))
+        if kind == "course":
+            return sum(len(self.in_category(c.slug)) for c in self.taxonomy.course(slug).categories)
+        if kind == "level":
+            return len(self.by_level.get(slug, []))
+        if kind == "subject":
+            topics = self.taxonomy.subject(slug).topics
+            return len({r.slug for t in topics for r in self.by_topic.get(t.slug, [])})
+        raise KeyError(kind)
+
+    def alphabetical(self) -> list[ArticleRecord]:
+        return list(self.by_slug.values())
+
+    # --- related articles --------------------------------------------------
+
+    def related(self, slug: str, limit: int = RELATED_LIMIT) -> list[ArticleRecord]:
+        """Explicit ``related`` first, then articles that list this one, then suggestions.
+
+        Suggestions rank by shared topics, then same category, then adjacent
+        level, then shared keywords; ties go by title, so the order is stable.
+        """
+        if slug in self._related_cache:
+            return self._related_cache[slug]
+        rec = self.by_slug[slug]
+        chosen: list[ArticleRecord] = []
+        seen = {slug}
+
+        def take(candidates: Iterable[ArticleRecord]) -> None:
+            for cand in candidates:
+                if len(chosen) >= limit:
+                    return
+                if cand.slug not in seen:
+                    seen.add(cand.slug)
+                    chosen.append(cand)
+
+        take(self.by_slug[s] for s in rec.related if s in self.by_slug)
+        take(sorted(self.referenced_by.get(slug, []), key=lambda c: self._rank(rec, c)))
+        if len(chosen) < limit:
+            take(self._suggestions(rec, seen, limit - len(chosen)))
+        self._related_cache[slug] = chosen
+        return chosen
+
+    def _scores(self, rec: ArticleRecord, cand: ArticleRecord) -> tuple[int, int, int, int]:
+        shared_topics = len(set(rec.topics) & set(cand.topics))
+        same_category = int(rec.category is not None and rec.category == cand.category)
+        adjacent = int(self._adjacent(rec, cand))
+        shared_keywords = len(_keywords(rec) & _keywords(cand))
+        return shared_topics, same_category, adjacent, shared_keywords
+
+    def _rank(self, rec: ArticleRecord, cand: ArticleRecord) -> tuple[int | str, ...]:
+        t, c, a, k = self._scores(rec, cand)
+        return (-t, -c, -a, -k, *self._title_key(cand))
+
+    def _adjacent(self, rec: ArticleRecord, cand: ArticleRecord) -> bool:
+        if rec.level is None or cand.level is None:
+            return False
+        return abs(self._level_pos[rec.level] - self._level_pos[cand.level]) <= 1
+
+    def _suggestions(
+        self, rec: ArticleRecord, seen: set[str], wanted: int
+    ) -> list[ArticleRecord]:
+        # Candidates that share a topic, the category or a keyword get a full
+        # score; those related only by an adjacent level all score (0, 0, 1, 0)
+        # and so come in title order, straight from the per-level lists.
+        pool: dict[str, ArticleRecord] = {}
+        for topic in rec.topics:
+            pool.update((c.slug, c) for c in self.by_topic.get(topic, []))
+        if rec.category:
+            pool.update((c.slug, c) for c in self.by_category.get(rec.category, []))
+        for kw in _keywords(rec):
+            pool.update((c.slug, c) for c in self.by_keyword.get(kw, []))
+        scored = sorted(
+            (self._rank(rec, c), c) for s, c in pool.items() if s not in seen
+        )
+        level_only_key = (0, 0, -1, 0)
+        above = [c for key, c in scored if key[:4] < level_only_key]
+        below = [c for key, c in scored if key[:4] > level_only_key]
+        level_only: list[ArticleRecord] = []
+        if len(above) < wanted and rec.level is not None:
+            pos = self._level_pos[rec.level]
+            lists = [
+                self.by_level.get(lv.slug, [])
+                for lv in self.taxonomy.levels
+                if abs(self._level_pos[lv.slug] - pos) <= 1
+            ]
+            for cand in heapq.merge(*lists, key=self._title_key):
+                if len(above) + len(level_only) >= wanted:
+                    break
+                if cand.slug not in seen and cand.slug not in pool:
+                    level_only.append(cand)
+        return (above + level_only + below)[:wanted]
+
+    # --- similar categories --------------------------------------------------
+
+    def similar_for_category(self, slug: str) -> dict[str, list[SimilarEntry]]:
+        """The seed's "similar categories": other levels, siblings, and topics."""
+        cat = self.taxonomy.category(slug)
+        return self._similar(cat.slug, subjects=cat.subjects, own_topics=())
+
+    def similar_for_article(self, rec: ArticleRecord) -> dict[str, list[SimilarEntry]]:
+        if rec.category is None:
+            return {}
+        cat = self.taxonomy.category(rec.category)
+        subjects = list(cat.subjects)
+        for topic in rec.topics:
+            subject = self.taxonomy.topic(topic).subject
+            if subject not in subjects:
+                subjects.append(subject)
+        return self._similar(cat.slug, subjects=tuple(subjects), own_topics=rec.topics)
+
+    def similar_for_topic(self, slug: str) -> dict[str, list[SimilarEntry]]:
+        topic = self.taxonomy.topic(slug)
+        siblings = [
+            SimilarEntry("topic", t.slug, self.count("topic", t.slug))
+            for t in self.taxonomy.subject(topic.subject).topics
+            if t.slug != slug
+        ]
+        teaching = [
+            SimilarEntry("category", c.slug, self.count("category", c.slug))
+            for c in self.taxonomy.categories
+            if topic.subject in c.subjects
+        ]
+        return {"topics": siblings, "categories": teaching}
+
+    def _similar(
+        self, slug: str, subjects: tuple[str, ...], own_topics: tuple[str, ...]
+    ) -> dict[str, list[SimilarEntry]]:
+        cat = self.taxonomy.category(slug)
+        other_levels = [
+            SimilarEntry("category", c.slug, self.count("category", c.slug))
+            for c in self.taxonomy.categories
+            if c.course != cat.course
+            and (c.title == cat.title or set(c.subjects) & set(subjects))
+        ]
+        siblings = [
+            SimilarEntry("category", c.slug, self.count("category", c.slug))
+            for c in self.taxonomy.course(cat.course).categories
+            if c.slug != slug
+        ]
+        topics = [
+            SimilarEntry("topic", t.slug, self.count("topic", t.slug))
+            for s in subjects
+            for t in self.taxonomy.subject(s).topics
+            if t.slug not in own_topics
+        ]
+        return {"other_levels": other_levels, "siblings": siblings, "topics": topics}
+
+
+def _keywords(rec: ArticleRecord) -> set[str]:
+    return {k.casefold() for k in rec.keywords}

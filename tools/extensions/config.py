@@ -1,0 +1,49 @@
+"""Configuration values, and the taxonomy loaded once from the file they name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx.errors import ConfigError
+
+from .taxonomy import Taxonomy, TaxonomyError, load_taxonomy
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+
+_LOADED: dict[str, Taxonomy] = {}
+
+
+def _load(path: str) -> Taxonomy:
+    if path not in _LOADED:
+        try:
+            _LOADED[path] = load_taxonomy(path)
+        except TaxonomyError as exc:
+            raise ConfigError(str(exc)) from None
+    return _LOADED[path]
+
+
+def taxonomy_of(env: BuildEnvironment) -> Taxonomy:
+    """The taxonomy this build uses (loaded at config time; reloaded in a fresh process)."""
+    return _load(env.config.course_taxonomy)
+
+
+def _resolve(app: Sphinx, config: Config) -> None:
+    """Make the taxonomy path absolute, load it, and record its digest.
+
+    The digest is a config value with rebuild ``'env'``: editing the taxonomy
+    re-reads every page, since pages check their front matter against it.
+    """
+    path = Path(app.confdir, config.course_taxonomy).resolve()
+    config.course_taxonomy = str(path)
+    _LOADED.pop(str(path), None)
+    config.course_taxonomy_digest = _load(str(path)).digest
+
+
+def setup_config(app: Sphinx) -> None:
+    app.add_config_value("course_taxonomy", "taxonomy.yaml", "env", types=frozenset({str}))
+    app.add_config_value("course_taxonomy_digest", "", "env", types=frozenset({str}))
+    app.connect("config-inited", _resolve, priority=100)

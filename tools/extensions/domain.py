@@ -1,0 +1,193 @@
+"""The ``course`` domain: article records on the environment, and cross-references.
+
+Per-document data lives in ``self.data`` so that it is pickled with the
+environment, purged when a page is re-read and merged after a parallel read.
+Links made by the ``{article}``, ``{category}``, ``{topic}``, ``{level}`` and
+``{course}`` roles are ``pending_xref`` nodes resolved here, late, so a
+renamed title updates every link, in HTML and in LaTeX alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Set
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from sphinx.domains import Domain
+from sphinx.roles import XRefRole
+from sphinx.util import logging
+from sphinx.util.nodes import make_refnode
+
+from . import paths
+from .catalog import ArticleRecord, Catalog
+from .config import taxonomy_of
+from .suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from docutils.nodes import Element
+    from sphinx.addnodes import pending_xref
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+#: Kinds that live in the taxonomy, each with its generated page.
+TAXONOMY_KINDS = ("level", "course", "category", "subject", "topic")
+
+
+class CourseXRefRole(XRefRole):
+    """``{article}`slug``` and friends: always the ``course`` domain, whatever the page's default."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(warn_dangling=True)
+        self.kind = kind
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        self.refdomain, self.reftype = "course", self.kind
+        self.classes = ["xref", "course", f"course-{self.kind}"]
+        return self.create_xref_node()
+
+
+class CourseDomain(Domain):
+    """Holds every article's record; resolves links to articles and taxonomy pages."""
+
+    name = "course"
+    label = "Course"
+    roles: ClassVar[dict[str, Any]] = {k: CourseXRefRole(k) for k in ("article", *TAXONOMY_KINDS)}
+    initial_data: ClassVar[dict[str, Any]] = {
+        "articles": {},  # docname -> ArticleRecord
+        "reread": set(),  # docnames with front-matter problems, read again each build
+        "links": {},  # docname -> set of article slugs the page links to
+        "views": {},  # docname -> digest of what the page showed when last written
+    }
+    data_version = 1
+
+    _catalog: Catalog | None = None
+
+    @property
+    def articles(self) -> dict[str, ArticleRecord]:
+        return self.data["articles"]  # type: ignore[no-any-return]
+
+    def catalog(self) -> Catalog:
+        """The catalog over the current records; rebuilt only after they change."""
+        if self._catalog is None:
+            self._catalog = Catalog(taxonomy_of(self.env), self.articles.values())
+        return self._catalog
+
+    def note_article(self, record: ArticleRecord) -> None:
+        self.articles[record.docname] = record
+        self._catalog = None
+
+    def note_links(self, docname: str, slugs: set[str]) -> None:
+        if slugs:
+            self.data["links"][docname] = slugs
+
+    def note_reread(self, docname: str) -> None:
+        self.data["reread"].add(docname)
+
+    def clear_doc(self, docname: str) -> None:
+        self._catalog = None
+        self.articles.pop(docname, None)
+        self.data["links"].pop(docname, None)
+        self.data["reread"].discard(docname)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        self._catalog = None
+        for docname in docnames:
+            if docname in otherdata["articles"]:
+                self.articles[docname] = otherdata["articles"][docname]
+            if docname in otherdata["links"]:
+                self.data["links"][docname] = otherdata["links"][docname]
+            if docname in otherdata["reread"]:
+                self.data["reread"].add(docname)
+
+    def article_by_slug(self, slug: str) -> ArticleRecord | None:
+        docname = paths.article_docname(slug)
+        return self.articles.get(docname)
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> nodes.reference | None:
+        found = self.lookup(env, typ, target)
+        if found is None:
+            return None
+        docname, title = found
+        if not node.get("refexplicit"):
+            contnode = contnode.deepcopy()
+            contnode.children = [nodes.Text(title)]
+        return make_refnode(builder, fromdocname, docname, "", contnode, title)
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        results = []
+        for typ in ("article", *TAXONOMY_KINDS):
+            ref = self.resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
+            if ref is not None:
+                results.append((f"course:{typ}", ref))
+        return results
+
+    def lookup(self, env: BuildEnvironment, typ: str, slug: str) -> tuple[str, str] | None:
+        """(docname, title) of the page a slug of this kind names, if it exists."""
+        if typ == "article":
+            record = self.article_by_slug(slug)
+            return (record.docname, record.title) if record else None
+        taxonomy = taxonomy_of(env)
+        if taxonomy.get(typ, slug) is None:
+            return None
+        return paths.generated_docname(typ, slug), paths.page_title(taxonomy, typ, slug)
+
+    def candidates(self, env: BuildEnvironment, typ: str) -> Iterable[str]:
+        if typ == "article":
+            return [r.slug for r in self.articles.values()]
+        return taxonomy_of(env).slugs(typ)
+
+    def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
+        for record in self.articles.values():
+            yield record.slug, record.title, "article", record.docname, "", 1
+
+
+def catalog_of(env: BuildEnvironment) -> Catalog:
+    domain = env.domains["course"]
+    assert isinstance(domain, CourseDomain)
+    return domain.catalog()
+
+
+def warn_missing_reference(app: Sphinx, domain: Domain, node: pending_xref) -> bool | None:
+    """Our own message for a dangling link: where it is, and the nearest slug."""
+    if not isinstance(domain, CourseDomain):
+        return None
+    typ, target = node["reftype"], node["reftarget"]
+    hint = did_you_mean(target, domain.candidates(app.env, typ))
+    logger.warning(
+        "{%s} role: no %s with slug %r%s",
+        typ,
+        typ,
+        target,
+        hint,
+        location=node,
+        type="course",
+        subtype="ref",
+    )
+    return True
+
+
+def setup_domain(app: Sphinx) -> None:
+    app.add_domain(CourseDomain)
+    for kind in ("article", *TAXONOMY_KINDS):
+        app.add_role(kind, CourseXRefRole(kind))
+    app.connect("warn-missing-reference", warn_missing_reference)

@@ -1,0 +1,96 @@
+"""Which pages to rewrite when other pages change.
+
+Every page shows data from other pages: cards, counts, related articles,
+similar categories, the titles in its links, its navigation. Before writing,
+this module computes a digest of everything each page shows, compares it
+with the digest stored when the page was last written, and names the pages
+whose digest changed in ``env-get-updated``. The same catalog feeds the
+rendering, so a page is rewritten exactly when what it shows has changed,
+whether the cause was an edit, an added or a deleted article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from typing import TYPE_CHECKING, Any
+
+from . import paths
+from .domain import CourseDomain
+from .frontmatter import is_article
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+    from .catalog import Catalog
+
+
+def _cards(records: Any) -> tuple[Any, ...]:
+    return tuple(r.card for r in records)
+
+
+def page_view(env: BuildEnvironment, domain: CourseDomain, catalog: Catalog, docname: str) -> Any:
+    """A picklable summary of everything on *docname* that comes from other pages."""
+    tx = catalog.taxonomy
+    shown: list[Any] = []
+    links = domain.data["links"].get(docname, ())
+    shown.append(tuple((s, catalog.by_slug[s].title if s in catalog.by_slug else None) for s in sorted(links)))
+    shown.append(navigation_view(env, catalog, docname))
+    if is_article(docname):
+        record = domain.articles.get(docname)
+        if record is not None:
+            shown.append(_cards(catalog.related(record.slug)) if record.show_related else ())
+            shown.append(tuple(r in catalog.by_slug for r in record.related))
+            shown.append(catalog.similar_for_article(record))
+        return shown
+    generated = paths.parse_generated(docname)
+    if generated:
+        kind, slug = generated
+        if kind == "category":
+            shown += [_cards(catalog.in_category(slug)), catalog.similar_for_category(slug)]
+        elif kind == "topic":
+            shown += [_cards(catalog.in_topic(slug)), catalog.similar_for_topic(slug)]
+        elif kind == "level":
+            shown.append(tuple(catalog.count("course", c.slug) for c in tx.level(slug).courses))
+        elif kind == "course":
+            shown.append(tuple(catalog.count("category", c.slug) for c in tx.course(slug).categories))
+        elif kind == "subject":
+            shown.append(tuple(catalog.count("topic", t.slug) for t in tx.subject(slug).topics))
+    elif docname == paths.A_TO_Z_PAGE:
+        shown.append(_cards(catalog.alphabetical()))
+    elif docname in (paths.CATEGORIES_PAGE, paths.TOPICS_PAGE, env.config.root_doc):
+        shown.append(tuple(catalog.count("category", c.slug) for c in tx.categories))
+        shown.append(tuple(catalog.count("topic", t.slug) for t in tx.topics))
+        shown.append(tuple(catalog.count("level", lv.slug) for lv in tx.levels))
+    return shown
+
+
+def navigation_view(env: BuildEnvironment, catalog: Catalog, docname: str) -> Any:
+    """What the page's sidebar and previous/next links show of other pages."""
+    # The full site tree is in every sidebar, so every article title counts.
+    titles = tuple((r.slug, r.title, r.category) for r in catalog.alphabetical())
+    relations = env.collect_relations().get(docname, [None, None, None])
+    neighbours = tuple(
+        env.titles[d].astext() if d in env.titles else None for d in relations[1:3] if d
+    )
+    return titles, neighbours
+
+
+def _digest(view: Any) -> str:
+    return hashlib.sha256(pickle.dumps(view, protocol=4)).hexdigest()
+
+
+def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    domain = env.domains["course"]
+    assert isinstance(domain, CourseDomain)
+    catalog = domain.catalog()
+    previous: dict[str, str] = domain.data["views"]
+    current = {doc: _digest(page_view(env, domain, catalog, doc)) for doc in sorted(env.found_docs)}
+    changed = [doc for doc, digest in current.items() if previous.get(doc) != digest]
+    domain.data["views"] = current
+    return changed
+
+
+def setup_incremental(app: Sphinx) -> None:
+    app.connect("env-get-updated", pages_to_rewrite)

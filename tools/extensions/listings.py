@@ -1,0 +1,313 @@
+"""Listings that depend on other pages: cards, related articles, similar categories.
+
+Pages hold a ``listing`` placeholder from reading; it is filled in
+``doctree-resolved`` from the catalog (built once per build from the merged
+environment), as ``sphinx.ext.todo`` fills its ``todolist``. HTML gets
+sphinx-design cards; other builders (LaTeX handouts) get plain lists, and the
+related block prints as a short "See also".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import make_refnode
+
+from . import paths
+from .catalog import ArticleRecord, Catalog, SimilarEntry
+from .config import taxonomy_of
+from .domain import catalog_of
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.util.typing import OptionSpec
+
+LISTING_KINDS = ("level", "course", "category", "subject", "topic", "topics", "categories", "a-z")
+
+
+class listing(nodes.General, nodes.Element):
+    """Placeholder: ``what`` ('articles', 'children', 'related', 'similar') of ``kind``/``slug``."""
+
+
+def _skip(self: object, node: nodes.Element) -> None:
+    raise nodes.SkipNode
+
+
+class CourseOverviewDirective(SphinxDirective):
+    """The body of a generated page: its description, then placeholders."""
+
+    required_arguments = 2
+    option_spec: ClassVar[OptionSpec] = {}
+
+    def run(self) -> list[nodes.Node]:
+        kind, slug = self.arguments
+        taxonomy = taxonomy_of(self.env)
+        if kind not in LISTING_KINDS or (
+            kind in paths.FOLDERS and taxonomy.get(kind, slug) is None
+        ):
+            raise self.error(f"course-overview: unknown {kind} {slug!r}")
+        out: list[nodes.Node] = []
+        if kind in paths.FOLDERS:
+            entry = taxonomy.get(kind, slug)
+            lead = nodes.paragraph(entry.description, entry.description, classes=["course-lead"])
+            out.append(lead)
+        what = {
+            "level": "children",
+            "course": "children",
+            "subject": "children",
+            "topics": "children",
+            "categories": "children",
+        }.get(kind, "articles")
+        out.append(listing(kind=kind, slug=slug, what=what))
+        if kind in ("category", "topic"):
+            out.append(listing(kind=kind, slug=slug, what="similar"))
+        for node in out:
+            self.set_source_info(node)
+        return out
+
+
+# --- building blocks ----------------------------------------------------------
+
+
+def _link(builder: Builder, fromdoc: str, todoc: str, text: str, classes: list[str] | None = None) -> nodes.Node:
+    inner = nodes.inline(text, text)
+    ref = make_refnode(builder, fromdoc, todoc, "", inner)
+    ref["classes"] += classes or []
+    return ref
+
+
+def _badge(text: str) -> nodes.inline:
+    return nodes.inline(
+        text, text, classes=["sd-sphinx-override", "sd-badge", "sd-bg-primary", "sd-bg-text-primary"]
+    )
+
+
+def _container(*classes: str, component: str | None = None) -> nodes.container:
+    node = nodes.container(classes=list(classes), is_div=True)
+    if component:
+        node["design_component"] = component
+    return node
+
+
+def _grid(cards: Iterable[nodes.Node], columns: str = "1 2 2 2") -> nodes.container:
+    cols = columns.split()
+    row_classes = ["sd-row", f"sd-row-cols-{cols[0]}"] + [
+        f"sd-row-cols-{bp}-{n}" for bp, n in zip(("xs", "sm", "md", "lg"), cols, strict=False)
+    ] + ["sd-g-2", "sd-g-xs-2", "sd-g-sm-2", "sd-g-md-2", "sd-g-lg-2"]
+    outer = _container("sd-container-fluid", "sd-sphinx-override", "sd-mb-4", component="grid-container")
+    row = _container(*row_classes, component="grid-row")
+    for card in cards:
+        item = _container("sd-col", "sd-d-flex-row", component="grid-item")
+        item += card
+        row += item
+    outer += row
+    return outer
+
+
+def _card(
+    builder: Builder, fromdoc: str, todoc: str, title: str, badge: str | None, text: str, extra: str | None = None
+) -> nodes.container:
+    card = _container(
+        "sd-card", "sd-sphinx-override", "sd-w-100", "sd-shadow-sm", "sd-card-hover", "course-card",
+        component="card",
+    )
+    body = _container("sd-card-body", component="card-body")
+    heading = nodes.paragraph(classes=["sd-card-title", "sd-font-weight-bold"])
+    heading += _link(builder, fromdoc, todoc, title, ["sd-stretched-link"])
+    body += heading
+    if badge or extra:
+        meta = nodes.paragraph(classes=["sd-card-text", "course-card-meta"])
+        if badge:
+            meta += _badge(badge)
+        if extra:
+            meta += nodes.inline(extra, (" " if badge else "") + extra, classes=["course-count"])
+        body += meta
+    if text:
+        body += nodes.paragraph(text, text, classes=["sd-card-text"])
+    card += body
+    return card
+
+
+def _plain_list(items: Iterable[nodes.Node]) -> nodes.bullet_list:
+    blist = nodes.bullet_list()
+    for item in items:
+        li = nodes.list_item()
+        li += item if isinstance(item, nodes.paragraph) else nodes.paragraph("", "", item)
+        blist += li
+    return blist
+
+
+def _articles_count(n: int) -> str:
+    return "1 article" if n == 1 else f"{n} articles"
+
+
+class ListingRenderer:
+    """Turns catalog answers into nodes for one page and one builder."""
+
+    def __init__(self, app: Sphinx, catalog: Catalog, docname: str) -> None:
+        self.builder = app.builder
+        self.html = app.builder.format == "html"
+        self.catalog = catalog
+        self.taxonomy = catalog.taxonomy
+        self.docname = docname
+
+    def level_badge(self, level: str | None) -> str | None:
+        return self.taxonomy.level(level).title if level else None
+
+    def article_cards(self, records: list[ArticleRecord], empty: str = "No articles yet.") -> list[nodes.Node]:
+        if not records:
+            return [nodes.paragraph(empty, empty, classes=["course-empty"])]
+        if not self.html:
+            return [
+                _plain_list(
+                    nodes.paragraph(
+                        "", "", _link(self.builder, self.docname, r.docname, r.title),
+                        nodes.Text(f" — {r.summary}" if r.summary else ""),
+                    )
+                    for r in records
+                )
+            ]
+        return [
+            _grid(
+                _card(self.builder, self.docname, r.docname, r.title, self.level_badge(r.level), r.summary)
+                for r in records
+            )
+        ]
+
+    def entry_cards(self, kind: str, slugs: list[str]) -> list[nodes.Node]:
+        items = []
+        for slug in slugs:
+            entry = self.taxonomy.get(kind, slug)
+            count = _articles_count(self.catalog.count(kind, slug))
+            title = entry.title
+            items.append((paths.generated_docname(kind, slug), title, count, entry.description))
+        if not self.html:
+            return [
+                _plain_list(
+                    nodes.paragraph("", "", _link(self.builder, self.docname, doc, title), nodes.Text(f" ({count})"))
+                    for doc, title, count, _ in items
+                )
+            ]
+        return [
+            _grid(
+                (_card(self.builder, self.docname, doc, title, None, desc, extra=count) for doc, title, count, desc in items),
+                columns="1 2 3 3",
+            )
+        ]
+
+    def similar(self, groups: dict[str, list[SimilarEntry]]) -> list[nodes.Node]:
+        if not self.html:
+            return []  # handouts: navigation to other pages is no use on paper
+        labels = {
+            "other_levels": "At other levels",
+            "siblings": "In this course",
+            "topics": "Topics",
+            "categories": "Course categories",
+        }
+        section = _container("course-similar")
+        heading = nodes.rubric("Similar categories", "Similar categories", classes=["course-block-title"])
+        section += heading
+        for key, entries in groups.items():
+            if not entries:
+                continue
+            group = nodes.paragraph(classes=["course-similar-group"])
+            group += nodes.strong(labels[key] + ": ", labels[key] + ": ")
+            for i, entry in enumerate(entries):
+                title = paths.page_title(self.taxonomy, entry.kind, entry.slug)
+                if i:
+                    group += nodes.Text(" · ")
+                group += _link(self.builder, self.docname, paths.generated_docname(entry.kind, entry.slug), title)
+                group += nodes.inline("", f" ({entry.count})", classes=["course-count"])
+            section += group
+        return [section] if len(section.children) > 1 else []
+
+    def related(self, record: ArticleRecord) -> list[nodes.Node]:
+        related = self.catalog.related(record.slug)
+        if not related or not record.show_related:
+            return []
+        if not self.html:
+            para = nodes.paragraph()
+            para += nodes.strong("See also: ", "See also: ")
+            for i, r in enumerate(related):
+                if i:
+                    para += nodes.Text("; ")
+                para += _link(self.builder, self.docname, r.docname, r.title)
+            return [para]
+        block = _container("course-related")
+        block += nodes.rubric("Related articles", "Related articles", classes=["course-block-title"])
+        block += self.article_cards(related)
+        return [block]
+
+    def render(self, node: listing) -> list[nodes.Node]:
+        kind, slug, what = node["kind"], node["slug"], node["what"]
+        tx, cat = self.taxonomy, self.catalog
+        if what == "related":
+            record = cat.by_slug.get(slug)
+            return self.related(record) if record else []
+        if what == "similar":
+            if kind == "category":
+                return self.similar(cat.similar_for_category(slug))
+            if kind == "topic":
+                return self.similar(cat.similar_for_topic(slug))
+            record = cat.by_slug.get(slug)
+            return self.similar(cat.similar_for_article(record)) if record else []
+        if kind == "category":
+            return self.article_cards(cat.in_category(slug))
+        if kind == "topic":
+            return self.article_cards(cat.in_topic(slug))
+        if kind == "a-z":
+            return self.article_cards(cat.alphabetical())
+        if kind == "level":
+            return self.entry_cards("course", [c.slug for c in tx.level(slug).courses])
+        if kind == "course":
+            return self.entry_cards("category", [c.slug for c in tx.course(slug).categories])
+        if kind == "subject":
+            return self.entry_cards("topic", [t.slug for t in tx.subject(slug).topics])
+        if kind == "topics":
+            return self.entry_cards("subject", [s.slug for s in tx.subjects])
+        if kind == "categories":
+            return self.all_categories()
+        return []
+
+    def all_categories(self) -> list[nodes.Node]:
+        out: list[nodes.Node] = []
+        for level in self.taxonomy.levels:
+            out.append(nodes.rubric(level.title, level.title))
+            for course in level.courses:
+                para = nodes.paragraph(classes=["course-index-course"])
+                para += _link(self.builder, self.docname, paths.generated_docname("course", course.slug), course.title)
+                out.append(para)
+                out.append(_plain_list(self._count_link("category", c.slug, c.title) for c in course.categories))
+        out.append(nodes.rubric("Topics by subject", "Topics by subject"))
+        for subject in self.taxonomy.subjects:
+            para = nodes.paragraph(classes=["course-index-course"])
+            para += _link(self.builder, self.docname, paths.generated_docname("subject", subject.slug), subject.title)
+            out.append(para)
+            out.append(_plain_list(self._count_link("topic", t.slug, t.title) for t in subject.topics))
+        return out
+
+    def _count_link(self, kind: str, slug: str, title: str) -> nodes.paragraph:
+        return nodes.paragraph(
+            "", "", _link(self.builder, self.docname, paths.generated_docname(kind, slug), title),
+            nodes.inline("", f" ({self.catalog.count(kind, slug)})", classes=["course-count"]),
+        )
+
+
+def fill_listings(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    placeholders = list(doctree.findall(listing))
+    if not placeholders:
+        return
+    renderer = ListingRenderer(app, catalog_of(app.env), docname)
+    for node in placeholders:
+        node.replace_self(renderer.render(node))
+
+
+def setup_listings(app: Sphinx) -> None:
+    app.add_node(listing, html=(_skip, None), latex=(_skip, None), text=(_skip, None))
+    app.add_directive("course-overview", CourseOverviewDirective)
+    app.connect("doctree-resolved", fill_listings)

@@ -1,0 +1,228 @@
+"""Review questions with model answers, and instructor notes.
+
+One source, three readers: on the public site a question shows its answer
+in a collapsed dropdown (styled as sphinx-design's) and instructor notes are
+left out entirely; the student handout numbers the questions and drops
+answers and notes; the instructor handout prints each answer after its
+question and keeps the notes. What an edition must not contain is removed
+from the doctree before writing, so it is not in the HTML, the search index
+or the LaTeX source, not even hidden.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import OptionSpec
+    from sphinx.writers.html5 import HTML5Translator
+    from sphinx.writers.latex import LaTeXTranslator
+    from sphinx.writers.text import TextTranslator
+
+logger = logging.getLogger(__name__)
+
+EDITIONS = ("student", "instructor")
+
+_CHEVRON = (
+    '<svg version="1.1" width="1.5em" height="1.5em" class="sd-octicon '
+    'sd-octicon-chevron-right" viewBox="0 0 24 24" aria-hidden="true"><path d="M8.72 '
+    "18.78a.75.75 0 0 1 0-1.06L14.44 12 8.72 6.28a.751.751 0 0 1 .018-1.042.751.751 0 0 1 "
+    "1.042-.018l6.25 6.25a.75.75 0 0 1 0 1.06l-6.25 6.25a.75.75 0 0 1-1.06 0Z\"></path></svg>"
+)
+
+
+class question(nodes.General, nodes.Element):
+    """A numbered review question; its ``answer`` child is the model answer."""
+
+
+class answer(nodes.General, nodes.Element):
+    """A model answer: a dropdown on the site, instructor edition only in print."""
+
+
+class instructor_note(nodes.General, nodes.Element):
+    """A teaching note: instructor edition only."""
+
+
+class QuestionDirective(SphinxDirective):
+    has_content = True
+    option_spec: ClassVar[OptionSpec] = {}
+
+    def run(self) -> list[nodes.Node]:
+        node = question()
+        self.set_source_info(node)
+        node += self.parse_content_to_nodes(allow_section_headings=False)
+        answers = list(node.findall(answer))
+        if len(answers) != 1:
+            logger.warning(
+                "a question needs exactly one nested answer directive, found %d",
+                len(answers),
+                location=node,
+                type="course",
+                subtype="question",
+            )
+        return [node]
+
+
+class AnswerDirective(SphinxDirective):
+    has_content = True
+    option_spec: ClassVar[OptionSpec] = {}
+
+    def run(self) -> list[nodes.Node]:
+        node = answer()
+        self.set_source_info(node)
+        node += self.parse_content_to_nodes(allow_section_headings=False)
+        return [node]
+
+
+class InstructorNoteDirective(SphinxDirective):
+    has_content = True
+    option_spec: ClassVar[OptionSpec] = {}
+
+    def run(self) -> list[nodes.Node]:
+        node = instructor_note()
+        self.set_source_info(node)
+        node += self.parse_content_to_nodes(allow_section_headings=False)
+        return [node]
+
+
+def number_questions(app: Sphinx, doctree: nodes.document) -> None:
+    """Number each page's questions in reading order (Question 1, 2, ...)."""
+    for number, node in enumerate(doctree.findall(question), start=1):
+        node["number"] = number
+
+
+def keep_for_edition(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Remove what this output must not contain, before it is written or indexed."""
+    if app.builder.format == "html":
+        drop: tuple[type[nodes.Element], ...] = (instructor_note,)
+    elif app.config.course_edition == "instructor":
+        drop = ()
+    else:
+        drop = (answer, instructor_note)
+    for cls in drop:
+        for node in list(doctree.findall(cls)):
+            node.parent.remove(node)
+
+
+# --- HTML -------------------------------------------------------------------
+
+
+def visit_question_html(self: HTML5Translator, node: question) -> None:
+    self.body.append(
+        self.starttag(node, "div", CLASS="course-question")
+        + f'<p class="course-question-label">Question {node.get("number", "")}</p>\n'
+    )
+
+
+def depart_question_html(self: HTML5Translator, node: question) -> None:
+    self.body.append("</div>\n")
+
+
+def visit_answer_html(self: HTML5Translator, node: answer) -> None:
+    self.body.append(
+        self.starttag(
+            node, "details", CLASS="sd-sphinx-override sd-dropdown sd-card sd-mb-3 course-answer"
+        )
+        + '<summary class="sd-summary-title sd-card-header">'
+        + '<span class="sd-summary-text">Show answer</span>'
+        + f'<span class="sd-summary-state-marker sd-summary-chevron-right">{_CHEVRON}</span>'
+        + '</summary><div class="sd-summary-content sd-card-body docutils">\n'
+    )
+
+
+def depart_answer_html(self: HTML5Translator, node: answer) -> None:
+    self.body.append("</div></details>\n")
+
+
+# --- LaTeX ------------------------------------------------------------------
+
+
+def visit_question_latex(self: LaTeXTranslator, node: question) -> None:
+    self.body.append(
+        "\n\n\\par\\medskip\\noindent\\textbf{Question %s.}\\nopagebreak\n" % node.get("number", "")
+    )
+
+
+def depart_question_latex(self: LaTeXTranslator, node: question) -> None:
+    self.body.append("\n\\par\\medskip\n")
+
+
+def visit_answer_latex(self: LaTeXTranslator, node: answer) -> None:
+    self.body.append("\n\n\\begin{courseanswer}\n")
+
+
+def depart_answer_latex(self: LaTeXTranslator, node: answer) -> None:
+    self.body.append("\n\\end{courseanswer}\n")
+
+
+def visit_note_latex(self: LaTeXTranslator, node: instructor_note) -> None:
+    self.body.append("\n\n\\begin{courseteachingnote}\n")
+
+
+def depart_note_latex(self: LaTeXTranslator, node: instructor_note) -> None:
+    self.body.append("\n\\end{courseteachingnote}\n")
+
+
+# --- text (and anything else that reaches a node: print it plainly) -------------
+
+
+def visit_question_text(self: TextTranslator, node: question) -> None:
+    self.new_state(0)
+    self.add_text(f"Question {node.get('number', '')}. ")
+
+
+def depart_question_text(self: TextTranslator, node: question) -> None:
+    self.end_state()
+
+
+def visit_answer_text(self: TextTranslator, node: answer) -> None:
+    self.new_state(2)
+    self.add_text("Answer: ")
+
+
+def visit_note_text(self: TextTranslator, node: instructor_note) -> None:
+    self.new_state(2)
+    self.add_text("Teaching note: ")
+
+
+def depart_block_text(self: TextTranslator, node: nodes.Element) -> None:
+    self.end_state()
+
+
+def _skip(self: object, node: nodes.Element) -> None:
+    raise nodes.SkipNode
+
+
+def setup_questions(app: Sphinx) -> None:
+    app.add_config_value(
+        "course_edition", "student", "", types=frozenset({str}),
+        description="Which handout edition LaTeX output is: 'student' or 'instructor'.",
+    )
+    app.add_node(
+        question,
+        html=(visit_question_html, depart_question_html),
+        latex=(visit_question_latex, depart_question_latex),
+        text=(visit_question_text, depart_question_text),
+    )
+    app.add_node(
+        answer,
+        html=(visit_answer_html, depart_answer_html),
+        latex=(visit_answer_latex, depart_answer_latex),
+        text=(visit_answer_text, depart_block_text),
+    )
+    app.add_node(
+        instructor_note,
+        html=(_skip, None),
+        latex=(visit_note_latex, depart_note_latex),
+        text=(visit_note_text, depart_block_text),
+    )
+    app.add_directive("question", QuestionDirective)
+    app.add_directive("answer", AnswerDirective)
+    app.add_directive("instructor-note", InstructorNoteDirective)
+    app.connect("doctree-read", number_questions)
+    app.connect("doctree-resolved", keep_for_edition, priority=100)
