@@ -49,9 +49,13 @@ myst_url_schemes = {"http": None, "https": None, "mailto": None}
 
 # -- References ---------------------------------------------------------------------
 
-bibtex_bibfiles = ["references.bib"]
+bibtex_bibfiles = [str(ROOT / "docs" / "references.bib")]
 bibtex_default_style = "apa7"
-bibtex_reference_style = "author_year"
+bibtex_reference_style = "author_year_round"  # registered by tools.extensions.citations
+# Each article ends with its own reference list, so a classic work cited by
+# several articles appears in several lists; citations resolve to the list on
+# the same page, which is what bibtex's duplicate_citation warning is about.
+suppress_warnings = ["bibtex.duplicate_citation"]
 
 # -- HTML ---------------------------------------------------------------------------
 

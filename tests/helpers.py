@@ -12,8 +12,9 @@ from bs4 import BeautifulSoup
 ROOTS = Path(__file__).resolve().parent / "roots"
 
 
-def copy_root(tmp_path: Path, name: str, *, files: dict[str, str] | None = None,
-              remove: Iterable[str] = ()) -> Path:
+def copy_root(
+    tmp_path: Path, name: str, *, files: dict[str, str] | None = None, remove: Iterable[str] = ()
+) -> Path:
     """A writable copy of ``tests/roots/test-<name>``, with pages added or removed."""
     src = tmp_path / "src"
     shutil.copytree(ROOTS / f"test-{name}", src)

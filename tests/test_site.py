@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from helpers import build, copy_root, main_text, sidebar_links, soup, warnings
 
 
@@ -18,12 +17,20 @@ def site(make_app: Any, tmp_path: Path) -> Any:
 def test_every_taxonomy_entry_gets_a_page(site: Any) -> None:
     out = Path(site.outdir) / "browse"
     for rel in [
-        "levels/junior.html", "levels/senior.html",
-        "courses/junior-course.html", "courses/senior-course.html",
-        "categories/junior-basics.html", "categories/junior-growing.html",
+        "levels/junior.html",
+        "levels/senior.html",
+        "courses/junior-course.html",
+        "courses/senior-course.html",
+        "categories/junior-basics.html",
+        "categories/junior-growing.html",
         "categories/senior-basics.html",
-        "subjects/mind.html", "topics/memory.html", "topics/attention.html", "topics/learning.html",
-        "index.html", "a-z.html", "topics.html",
+        "subjects/mind.html",
+        "topics/memory.html",
+        "topics/attention.html",
+        "topics/learning.html",
+        "index.html",
+        "a-z.html",
+        "topics.html",
     ]:
         assert (out / rel).is_file(), rel
     assert "Basics for Junior Course" in main_text(site, "browse/categories/junior-basics.html")
@@ -32,8 +39,15 @@ def test_every_taxonomy_entry_gets_a_page(site: Any) -> None:
 
 def test_sidebar_follows_taxonomy_order(site: Any) -> None:
     links = sidebar_links(site, "browse/categories/junior-basics.html")
-    wanted = ["Junior", "Junior Course", "Basics", "Paying Attention", "Remembering Things",
-              "Growing", "Senior"]
+    wanted = [
+        "Junior",
+        "Junior Course",
+        "Basics",
+        "Paying Attention",
+        "Remembering Things",
+        "Growing",
+        "Senior",
+    ]
     positions = [links.index(w) for w in wanted]
     assert positions == sorted(positions), links
 
@@ -60,8 +74,11 @@ def test_article_page_shows_level_and_category(site: Any) -> None:
     trail = soup(site, "articles/remembering.html").select_one(".course-trail")
     assert trail is not None
     hrefs = [a["href"] for a in trail.select("a")]
-    assert hrefs == ["../browse/levels/junior.html", "../browse/courses/junior-course.html",
-                     "../browse/categories/junior-basics.html"]
+    assert hrefs == [
+        "../browse/levels/junior.html",
+        "../browse/courses/junior-course.html",
+        "../browse/categories/junior-basics.html",
+    ]
 
 
 BAD = """\
@@ -81,10 +98,18 @@ Text that must still be published.
 def test_front_matter_errors_name_file_line_and_nearest_slug(make_app: Any, tmp_path: Path) -> None:
     app = build(make_app, copy_root(tmp_path, "course", files={"articles/bad-page.md": BAD}))
     text = warnings(app)
-    assert ("bad-page.md:2: WARNING: 'category': unknown course category 'junior-basic'; "
-            "did you mean 'junior-basics'") in text
-    assert "bad-page.md:3: WARNING: 'topics': unknown topic category 'memry'; did you mean 'memory'?" in text
-    assert "bad-page.md:4: WARNING: 'summary' must be one sentence of at most 200 characters, got int 7" in text
+    assert (
+        "bad-page.md:2: WARNING: 'category': unknown course category 'junior-basic'; "
+        "did you mean 'junior-basics'"
+    ) in text
+    assert (
+        "bad-page.md:3: WARNING: 'topics': unknown topic category 'memry'; did you mean 'memory'?"
+        in text
+    )
+    assert (
+        "bad-page.md:4: WARNING: 'summary' must be one sentence of at most 200 characters, got int 7"
+        in text
+    )
     assert "bad-page.md:5: WARNING: unknown front-matter key 'colour'" in text
     assert "Traceback" not in text
     # The bad page is still built, and other pages are untouched.
@@ -103,7 +128,9 @@ def test_misspelt_category_fails_strict_build(make_app: Any, tmp_path: Path) -> 
     from sphinx.errors import SphinxWarning
 
     src = copy_root(tmp_path, "course", files={"articles/bad-page.md": BAD})
-    with pytest.raises(SphinxWarning, match=r"bad-page'?, 2\)?:?.*'junior-basic'; did you mean 'junior-basics'"):
+    with pytest.raises(
+        SphinxWarning, match=r"bad-page'?, 2\)?:?.*'junior-basic'; did you mean 'junior-basics'"
+    ):
         build(make_app, src, exception_on_warning=True)
 
 
@@ -116,7 +143,9 @@ def test_pages_outside_articles_are_exempt(make_app: Any, tmp_path: Path) -> Non
     assert "about.md" not in warnings(app)
 
 
-def test_generated_sources_are_rewritten_only_when_they_change(make_app: Any, tmp_path: Path) -> None:
+def test_generated_sources_are_rewritten_only_when_they_change(
+    make_app: Any, tmp_path: Path
+) -> None:
     src = copy_root(tmp_path, "course")
     build(make_app, src)
     page = src / "browse" / "categories" / "junior-basics.md"

@@ -45,8 +45,13 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_real_taxonomy_is_complete_and_in_course_order() -> None:
     tx = load_taxonomy(REAL)
     assert [lv.title for lv in tx.levels] == [
-        "Year 7", "Year 8", "Year 9", "Year 10 (GCSE Year 1)", "Year 11 (GCSE Year 2)",
-        "Psychology 101", "University modules",
+        "Year 7",
+        "Year 8",
+        "Year 9",
+        "Year 10 (GCSE Year 1)",
+        "Year 11 (GCSE Year 2)",
+        "Psychology 101",
+        "University modules",
     ]
     assert len(tx.courses) == 15
     assert len(tx.categories) == 31
@@ -54,16 +59,26 @@ def test_real_taxonomy_is_complete_and_in_course_order() -> None:
     assert len(tx.topics) == 36
     assert all(len(s.topics) == 6 for s in tx.subjects)
     assert [c.title for c in tx.level("university").courses] == [
-        "Introduction to Psychology", "Developmental Psychology", "Cognitive Psychology",
-        "Abnormal Psychology", "Social Psychology", "Neuroscience", "Research Methods",
-        "Personality Psychology", "Psychological Assessment",
+        "Introduction to Psychology",
+        "Developmental Psychology",
+        "Cognitive Psychology",
+        "Abnormal Psychology",
+        "Social Psychology",
+        "Neuroscience",
+        "Research Methods",
+        "Personality Psychology",
+        "Psychological Assessment",
     ]
-    assert tx.category_label("treatment-approaches") == "Treatment Approaches for Abnormal Psychology"
+    assert (
+        tx.category_label("treatment-approaches") == "Treatment Approaches for Abnormal Psychology"
+    )
     assert tx.topic("effectiveness-of-therapy-techniques").subject == "therapy-techniques"
     # Every entry in the seed's category list is carried.
     seed_titles = {
-        "Memory: Understanding Cognitive Processes", "Art Therapy: Expressing Emotions through Creativity",
-        "Interpreting Psychological Assessment Results", "Neurotransmitters and Their Functions",
+        "Memory: Understanding Cognitive Processes",
+        "Art Therapy: Expressing Emotions through Creativity",
+        "Interpreting Psychological Assessment Results",
+        "Neurotransmitters and Their Functions",
     }
     titles = {c.title for c in tx.categories} | {t.title for t in tx.topics}
     assert seed_titles <= titles
@@ -78,23 +93,39 @@ def test_good_file_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (("            description: A category.\n", "            description: A category.\n            colour: red\n"),
-         r"taxonomy.yaml:14: category 'intro': unknown key 'colour'"),
-        (("          - slug: intro\n            title: Introduction\n", "          - slug: intro\n"),
-         r"taxonomy.yaml:11: category 'intro': missing required key 'title'"),
-        (("            subjects: [mind]\n", "            subjects: [mnd]\n"),
-         r"taxonomy.yaml:14: category 'intro': unknown subject 'mnd' in 'subjects'; did you mean 'mind'\?"),
-        (("    reading_grade: 8\n", "    reading_grade: eight\n"),
-         r"level 'year-7': 'reading_grade' must be a number"),
-        (("  - slug: year-7\n", "  - slug: Year 7\n"),
-         r"slug must be lowercase"),
-        (("levels:\n", "levels:\n  - [\n"),
-         r"taxonomy.yaml:\d+: not valid YAML"),
-        (("    title: Mind\n", "    title: ''\n"),
-         r"subject 'mind': 'title' must be a non-empty string"),
+        (
+            (
+                "            description: A category.\n",
+                "            description: A category.\n            colour: red\n",
+            ),
+            r"taxonomy.yaml:14: category 'intro': unknown key 'colour'",
+        ),
+        (
+            (
+                "          - slug: intro\n            title: Introduction\n",
+                "          - slug: intro\n",
+            ),
+            r"taxonomy.yaml:11: category 'intro': missing required key 'title'",
+        ),
+        (
+            ("            subjects: [mind]\n", "            subjects: [mnd]\n"),
+            r"taxonomy.yaml:14: category 'intro': unknown subject 'mnd' in 'subjects'; did you mean 'mind'\?",
+        ),
+        (
+            ("    reading_grade: 8\n", "    reading_grade: eight\n"),
+            r"level 'year-7': 'reading_grade' must be a number",
+        ),
+        (("  - slug: year-7\n", "  - slug: Year 7\n"), r"slug must be lowercase"),
+        (("levels:\n", "levels:\n  - [\n"), r"taxonomy.yaml:\d+: not valid YAML"),
+        (
+            ("    title: Mind\n", "    title: ''\n"),
+            r"subject 'mind': 'title' must be a non-empty string",
+        ),
     ],
 )
-def test_errors_name_file_entry_and_problem(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
+def test_errors_name_file_entry_and_problem(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
     old, new = change
     assert old in GOOD
     path = write(tmp_path, GOOD.replace(old, new, 1))
@@ -103,8 +134,14 @@ def test_errors_name_file_entry_and_problem(tmp_path: Path, change: tuple[str, s
 
 
 def test_duplicate_slug_names_first_definition(tmp_path: Path) -> None:
-    text = GOOD.replace("      - slug: memory\n", "      - slug: memory\n        title: M\n        description: D\n      - slug: memory\n", 1)
-    with pytest.raises(TaxonomyError, match=r"topic 'memory': duplicate slug \(first defined at line 20\)"):
+    text = GOOD.replace(
+        "      - slug: memory\n",
+        "      - slug: memory\n        title: M\n        description: D\n      - slug: memory\n",
+        1,
+    )
+    with pytest.raises(
+        TaxonomyError, match=r"topic 'memory': duplicate slug \(first defined at line 20\)"
+    ):
         load_taxonomy(write(tmp_path, text))
 
 

@@ -56,8 +56,10 @@ def main(argv: list[str]) -> int:
         return 0
     if os.geteuid() != 0:
         print(
-            "Missing Debian packages: " + " ".join(absent)
-            + "\nInstall them with: sudo apt-get install --no-install-recommends " + " ".join(absent),
+            "Missing Debian packages: "
+            + " ".join(absent)
+            + "\nInstall them with: sudo apt-get install --no-install-recommends "
+            + " ".join(absent),
             file=sys.stderr,
         )
         return 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .articles import setup_articles
+from .citations import setup_citations
 from .config import setup_config
 from .domain import setup_domain
 from .generate import setup_generate
@@ -31,6 +32,7 @@ ENV_VERSION = 1
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinx.ext.graphviz")
     setup_config(app)
+    setup_citations(app)
     setup_guard(app)
     setup_questions(app)
     setup_domain(app)

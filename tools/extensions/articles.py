@@ -39,8 +39,12 @@ WORDS_PER_MINUTE = 200
 
 def warn_problem(docname: str, problem: Problem) -> None:
     logger.warning(
-        "%s [%s]", problem.message, problem.code,
-        location=(docname, problem.line), type="course", subtype="frontmatter",
+        "%s [%s]",
+        problem.message,
+        problem.code,
+        location=(docname, problem.line),
+        type="course",
+        subtype="frontmatter",
     )
 
 
@@ -91,13 +95,24 @@ def _header(env: BuildEnvironment, record: ArticleRecord, minutes: int) -> list[
         level = taxonomy.level(cat.level)
         trail = nodes.paragraph(classes=["course-trail"])
         badge = nodes.inline(
-            level.title, level.title,
-            classes=["sd-sphinx-override", "sd-badge", "sd-bg-primary", "sd-bg-text-primary", "course-level-badge"],
+            level.title,
+            level.title,
+            classes=[
+                "sd-sphinx-override",
+                "sd-badge",
+                "sd-bg-primary",
+                "sd-bg-text-primary",
+                "course-level-badge",
+            ],
         )
         trail += badge
         trail += nodes.Text(" ")
         for i, (kind, slug, title) in enumerate(
-            (("level", level.slug, level.title), ("course", course.slug, course.title), ("category", cat.slug, cat.title))
+            (
+                ("level", level.slug, level.title),
+                ("course", course.slug, course.title),
+                ("category", cat.slug, cat.title),
+            )
         ):
             if i:
                 trail += nodes.inline(" › ", " › ", classes=["course-trail-sep"])
@@ -105,7 +120,9 @@ def _header(env: BuildEnvironment, record: ArticleRecord, minutes: int) -> list[
         out.append(trail)
     unit = "minute" if minutes == 1 else "minutes"
     out.append(
-        nodes.paragraph("", f"Reading time: about {minutes} {unit}", classes=["course-reading-time"])
+        nodes.paragraph(
+            "", f"Reading time: about {minutes} {unit}", classes=["course-reading-time"]
+        )
     )
     if record.objectives:
         box = nodes.admonition(classes=["course-objectives", "tip"])
@@ -182,12 +199,18 @@ def check_related(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for slug in record.related:
         if slug not in known:
             logger.warning(
-                "'related': no article with slug %r%s [FM007]", slug, did_you_mean(slug, known),
-                location=(docname, record.related_line), type="course", subtype="frontmatter",
+                "'related': no article with slug %r%s [FM007]",
+                slug,
+                did_you_mean(slug, known),
+                location=(docname, record.related_line),
+                type="course",
+                subtype="frontmatter",
             )
 
 
-def reread_flagged(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+def reread_flagged(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
     """Pages whose front matter was wrong are read again, so their warnings repeat."""
     domain = env.domains["course"]
     assert isinstance(domain, CourseDomain)

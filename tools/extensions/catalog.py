@@ -160,9 +160,7 @@ class Catalog:
             return False
         return abs(self._level_pos[rec.level] - self._level_pos[cand.level]) <= 1
 
-    def _suggestions(
-        self, rec: ArticleRecord, seen: set[str], wanted: int
-    ) -> list[ArticleRecord]:
+    def _suggestions(self, rec: ArticleRecord, seen: set[str], wanted: int) -> list[ArticleRecord]:
         # Candidates that share a topic, the category or a keyword get a full
         # score; those related only by an adjacent level all score (0, 0, 1, 0)
         # and so come in title order, straight from the per-level lists.
@@ -173,9 +171,7 @@ class Catalog:
             pool.update((c.slug, c) for c in self.by_category.get(rec.category, []))
         for kw in _keywords(rec):
             pool.update((c.slug, c) for c in self.by_keyword.get(kw, []))
-        scored = sorted(
-            (self._rank(rec, c), c) for s, c in pool.items() if s not in seen
-        )
+        scored = sorted((self._rank(rec, c), c) for s, c in pool.items() if s not in seen)
         level_only_key = (0, 0, -1, 0)
         above = [c for key, c in scored if key[:4] < level_only_key]
         below = [c for key, c in scored if key[:4] > level_only_key]
@@ -233,8 +229,7 @@ class Catalog:
         other_levels = [
             SimilarEntry("category", c.slug, self.count("category", c.slug))
             for c in self.taxonomy.categories
-            if c.course != cat.course
-            and (c.title == cat.title or set(c.subjects) & set(subjects))
+            if c.course != cat.course and (c.title == cat.title or set(c.subjects) & set(subjects))
         ]
         siblings = [
             SimilarEntry("category", c.slug, self.count("category", c.slug))

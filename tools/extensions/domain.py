@@ -64,6 +64,8 @@ class CourseDomain(Domain):
     data_version = 1
 
     _catalog: Catalog | None = None
+    #: The navigation tree, collected on first use after reading (see navigation.py).
+    nav: Any = None
 
     @property
     def articles(self) -> dict[str, ArticleRecord]:
@@ -77,7 +79,12 @@ class CourseDomain(Domain):
 
     def note_article(self, record: ArticleRecord) -> None:
         self.articles[record.docname] = record
+        self._forget()
+
+    def _forget(self) -> None:
+        """Drop what was derived from the records: they are changing."""
         self._catalog = None
+        self.nav = None
 
     def note_links(self, docname: str, slugs: set[str]) -> None:
         if slugs:
@@ -87,13 +94,13 @@ class CourseDomain(Domain):
         self.data["reread"].add(docname)
 
     def clear_doc(self, docname: str) -> None:
-        self._catalog = None
+        self._forget()
         self.articles.pop(docname, None)
         self.data["links"].pop(docname, None)
         self.data["reread"].discard(docname)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        self._catalog = None
+        self._forget()
         for docname in docnames:
             if docname in otherdata["articles"]:
                 self.articles[docname] = otherdata["articles"][docname]

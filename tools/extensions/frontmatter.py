@@ -92,7 +92,8 @@ def read_front_matter(text: str) -> tuple[FrontMatter | None, list[Problem]]:
     lines = text.splitlines()
     if not lines or not _FENCE.match(lines[0]):
         return None, []
-    for end, line in enumerate(lines[1:], start=1):
+    end = 0
+    for end, line in enumerate(lines[1:], start=1):  # noqa: B007 (used after the loop)
         if _END.match(line):
             break
     else:
@@ -195,8 +196,7 @@ def validate_article(
             add(
                 key,
                 "FM002",
-                f"unknown front-matter key {key!r}{hint} "
-                f"(allowed: {', '.join(ARTICLE_FIELDS)})",
+                f"unknown front-matter key {key!r}{hint} (allowed: {', '.join(ARTICLE_FIELDS)})",
             )
             continue
         expected_type, expected = ARTICLE_FIELDS[key]
@@ -206,9 +206,7 @@ def validate_article(
                 add(key, "FM003", f"{key!r} must be {expected}, got {_describe(value)}")
                 continue
             values[key] = items
-        elif not isinstance(value, expected_type) or (
-            expected_type is str and not value.strip()
-        ):
+        elif not isinstance(value, expected_type) or (expected_type is str and not value.strip()):
             add(key, "FM003", f"{key!r} must be {expected}, got {_describe(value)}")
         else:
             values[key] = value.strip() if isinstance(value, str) else value

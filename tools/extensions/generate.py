@@ -64,14 +64,21 @@ def render_pages(taxonomy: Taxonomy, articles: list[ArticleFile]) -> dict[str, s
             f"level-{level.slug}",
             level.title,
             _overview("level", level.slug),
-            _toctree([(None, "/" + paths.generated_docname("course", c.slug)) for c in level.courses]),
+            _toctree(
+                [(None, "/" + paths.generated_docname("course", c.slug)) for c in level.courses]
+            ),
         )
         for course in level.courses:
             pages[paths.generated_docname("course", course.slug)] = _page(
                 f"course-{course.slug}",
                 course.title,
                 _overview("course", course.slug),
-                _toctree([(c.title, "/" + paths.generated_docname("category", c.slug)) for c in course.categories]),
+                _toctree(
+                    [
+                        (c.title, "/" + paths.generated_docname("category", c.slug))
+                        for c in course.categories
+                    ]
+                ),
             )
             for cat in course.categories:
                 pages[paths.generated_docname("category", cat.slug)] = _page(
@@ -79,21 +86,28 @@ def render_pages(taxonomy: Taxonomy, articles: list[ArticleFile]) -> dict[str, s
                     taxonomy.category_label(cat.slug),
                     _overview("category", cat.slug),
                     _toctree(
-                        [(None, "/" + paths.article_docname(a.slug)) for a in in_category.get(cat.slug, [])]
+                        [
+                            (None, "/" + paths.article_docname(a.slug))
+                            for a in in_category.get(cat.slug, [])
+                        ]
                     ),
                 )
     pages[paths.TOPICS_PAGE] = _page(
         "course-topics",
         "Topics by subject",
         "```{course-overview} topics all\n```",
-        _toctree([(None, "/" + paths.generated_docname("subject", s.slug)) for s in taxonomy.subjects]),
+        _toctree(
+            [(None, "/" + paths.generated_docname("subject", s.slug)) for s in taxonomy.subjects]
+        ),
     )
     for subject in taxonomy.subjects:
         pages[paths.generated_docname("subject", subject.slug)] = _page(
             f"subject-{subject.slug}",
             subject.title,
             _overview("subject", subject.slug),
-            _toctree([(None, "/" + paths.generated_docname("topic", t.slug)) for t in subject.topics]),
+            _toctree(
+                [(None, "/" + paths.generated_docname("topic", t.slug)) for t in subject.topics]
+            ),
         )
         for topic in subject.topics:
             pages[paths.generated_docname("topic", topic.slug)] = _page(

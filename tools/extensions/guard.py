@@ -35,9 +35,7 @@ logger = logging.getLogger(__name__)
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
-_DOT_FILE_ATTRS = re.compile(
-    r"\b(image|imagepath|fontpath|shapefile|URL|href)\s*=", re.IGNORECASE
-)
+_DOT_FILE_ATTRS = re.compile(r"\b(image|imagepath|fontpath|shapefile|URL|href)\s*=", re.IGNORECASE)
 
 
 def unsafe_scheme(uri: str) -> str | None:
@@ -56,8 +54,12 @@ def refuse_parser_settings(app: Sphinx, docname: str, source: list[str]) -> None
         return
     for problem in problems:
         logger.warning(
-            "%s [%s]", problem.message, problem.code,
-            location=(docname, problem.line), type="course", subtype="unsafe",
+            "%s [%s]",
+            problem.message,
+            problem.code,
+            location=(docname, problem.line),
+            type="course",
+            subtype="unsafe",
         )
     source[0] = strip_parser_settings(source[0], fm)
 
@@ -83,9 +85,7 @@ class UnsafeContentFilter(SphinxTransform):
                 ref.replace_self(nodes.inline("", ref.astext()))
         for image in list(self.document.findall(nodes.image)):
             uri = image.get("uri", "")
-            if unsafe_scheme(uri) or (
-                "://" not in uri and not self._inside(srcdir, docdir, uri)
-            ):
+            if unsafe_scheme(uri) or ("://" not in uri and not self._inside(srcdir, docdir, uri)):
                 self._warn(image, f"image {uri!r} removed: images must be files inside docs/")
                 image.parent.remove(image)
         for ref in list(self.document.findall(addnodes.download_reference)):

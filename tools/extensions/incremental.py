@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from . import paths
 from .domain import CourseDomain
 from .frontmatter import is_article
+from .navigation import nav_tree
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -30,13 +31,23 @@ def _cards(records: Any) -> tuple[Any, ...]:
     return tuple(r.card for r in records)
 
 
-def page_view(env: BuildEnvironment, domain: CourseDomain, catalog: Catalog, docname: str) -> Any:
+def page_view(
+    env: BuildEnvironment,
+    domain: CourseDomain,
+    catalog: Catalog,
+    relations: dict[str, list[str | None]],
+    docname: str,
+) -> Any:
     """A picklable summary of everything on *docname* that comes from other pages."""
     tx = catalog.taxonomy
     shown: list[Any] = []
     links = domain.data["links"].get(docname, ())
-    shown.append(tuple((s, catalog.by_slug[s].title if s in catalog.by_slug else None) for s in sorted(links)))
-    shown.append(navigation_view(env, catalog, docname))
+    shown.append(
+        tuple(
+            (s, catalog.by_slug[s].title if s in catalog.by_slug else None) for s in sorted(links)
+        )
+    )
+    shown.append(navigation_view(env, relations, docname))
     if is_article(docname):
         record = domain.articles.get(docname)
         if record is not None:
@@ -54,7 +65,9 @@ def page_view(env: BuildEnvironment, domain: CourseDomain, catalog: Catalog, doc
         elif kind == "level":
             shown.append(tuple(catalog.count("course", c.slug) for c in tx.level(slug).courses))
         elif kind == "course":
-            shown.append(tuple(catalog.count("category", c.slug) for c in tx.course(slug).categories))
+            shown.append(
+                tuple(catalog.count("category", c.slug) for c in tx.course(slug).categories)
+            )
         elif kind == "subject":
             shown.append(tuple(catalog.count("topic", t.slug) for t in tx.subject(slug).topics))
     elif docname == paths.A_TO_Z_PAGE:
@@ -66,15 +79,15 @@ def page_view(env: BuildEnvironment, domain: CourseDomain, catalog: Catalog, doc
     return shown
 
 
-def navigation_view(env: BuildEnvironment, catalog: Catalog, docname: str) -> Any:
+def navigation_view(
+    env: BuildEnvironment, relations: dict[str, list[str | None]], docname: str
+) -> Any:
     """What the page's sidebar and previous/next links show of other pages."""
-    # The full site tree is in every sidebar, so every article title counts.
-    titles = tuple((r.slug, r.title, r.category) for r in catalog.alphabetical())
-    relations = env.collect_relations().get(docname, [None, None, None])
     neighbours = tuple(
-        env.titles[d].astext() if d in env.titles else None for d in relations[1:3] if d
+        (d, env.titles[d].astext() if d in env.titles else None)
+        for d in relations.get(docname, [None, None, None])[1:3]
     )
-    return titles, neighbours
+    return nav_tree(env).view(docname), neighbours
 
 
 def _digest(view: Any) -> str:
@@ -86,7 +99,11 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     assert isinstance(domain, CourseDomain)
     catalog = domain.catalog()
     previous: dict[str, str] = domain.data["views"]
-    current = {doc: _digest(page_view(env, domain, catalog, doc)) for doc in sorted(env.found_docs)}
+    relations = env.collect_relations()
+    current = {
+        doc: _digest(page_view(env, domain, catalog, relations, doc))
+        for doc in sorted(env.found_docs)
+    }
     changed = [doc for doc, digest in current.items() if previous.get(doc) != digest]
     domain.data["views"] = current
     return changed

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
@@ -74,7 +73,9 @@ class CourseOverviewDirective(SphinxDirective):
 # --- building blocks ----------------------------------------------------------
 
 
-def _link(builder: Builder, fromdoc: str, todoc: str, text: str, classes: list[str] | None = None) -> nodes.Node:
+def _link(
+    builder: Builder, fromdoc: str, todoc: str, text: str, classes: list[str] | None = None
+) -> nodes.Node:
     inner = nodes.inline(text, text)
     ref = make_refnode(builder, fromdoc, todoc, "", inner)
     ref["classes"] += classes or []
@@ -83,7 +84,9 @@ def _link(builder: Builder, fromdoc: str, todoc: str, text: str, classes: list[s
 
 def _badge(text: str) -> nodes.inline:
     return nodes.inline(
-        text, text, classes=["sd-sphinx-override", "sd-badge", "sd-bg-primary", "sd-bg-text-primary"]
+        text,
+        text,
+        classes=["sd-sphinx-override", "sd-badge", "sd-bg-primary", "sd-bg-text-primary"],
     )
 
 
@@ -96,10 +99,14 @@ def _container(*classes: str, component: str | None = None) -> nodes.container:
 
 def _grid(cards: Iterable[nodes.Node], columns: str = "1 2 2 2") -> nodes.container:
     cols = columns.split()
-    row_classes = ["sd-row", f"sd-row-cols-{cols[0]}"] + [
-        f"sd-row-cols-{bp}-{n}" for bp, n in zip(("xs", "sm", "md", "lg"), cols, strict=False)
-    ] + ["sd-g-2", "sd-g-xs-2", "sd-g-sm-2", "sd-g-md-2", "sd-g-lg-2"]
-    outer = _container("sd-container-fluid", "sd-sphinx-override", "sd-mb-4", component="grid-container")
+    row_classes = (
+        ["sd-row", f"sd-row-cols-{cols[0]}"]
+        + [f"sd-row-cols-{bp}-{n}" for bp, n in zip(("xs", "sm", "md", "lg"), cols, strict=False)]
+        + ["sd-g-2", "sd-g-xs-2", "sd-g-sm-2", "sd-g-md-2", "sd-g-lg-2"]
+    )
+    outer = _container(
+        "sd-container-fluid", "sd-sphinx-override", "sd-mb-4", component="grid-container"
+    )
     row = _container(*row_classes, component="grid-row")
     for card in cards:
         item = _container("sd-col", "sd-d-flex-row", component="grid-item")
@@ -110,10 +117,21 @@ def _grid(cards: Iterable[nodes.Node], columns: str = "1 2 2 2") -> nodes.contai
 
 
 def _card(
-    builder: Builder, fromdoc: str, todoc: str, title: str, badge: str | None, text: str, extra: str | None = None
+    builder: Builder,
+    fromdoc: str,
+    todoc: str,
+    title: str,
+    badge: str | None,
+    text: str,
+    extra: str | None = None,
 ) -> nodes.container:
     card = _container(
-        "sd-card", "sd-sphinx-override", "sd-w-100", "sd-shadow-sm", "sd-card-hover", "course-card",
+        "sd-card",
+        "sd-sphinx-override",
+        "sd-w-100",
+        "sd-shadow-sm",
+        "sd-card-hover",
+        "course-card",
         component="card",
     )
     body = _container("sd-card-body", component="card-body")
@@ -159,14 +177,18 @@ class ListingRenderer:
     def level_badge(self, level: str | None) -> str | None:
         return self.taxonomy.level(level).title if level else None
 
-    def article_cards(self, records: list[ArticleRecord], empty: str = "No articles yet.") -> list[nodes.Node]:
+    def article_cards(
+        self, records: list[ArticleRecord], empty: str = "No articles yet."
+    ) -> list[nodes.Node]:
         if not records:
             return [nodes.paragraph(empty, empty, classes=["course-empty"])]
         if not self.html:
             return [
                 _plain_list(
                     nodes.paragraph(
-                        "", "", _link(self.builder, self.docname, r.docname, r.title),
+                        "",
+                        "",
+                        _link(self.builder, self.docname, r.docname, r.title),
                         nodes.Text(f" — {r.summary}" if r.summary else ""),
                     )
                     for r in records
@@ -174,7 +196,14 @@ class ListingRenderer:
             ]
         return [
             _grid(
-                _card(self.builder, self.docname, r.docname, r.title, self.level_badge(r.level), r.summary)
+                _card(
+                    self.builder,
+                    self.docname,
+                    r.docname,
+                    r.title,
+                    self.level_badge(r.level),
+                    r.summary,
+                )
                 for r in records
             )
         ]
@@ -189,13 +218,21 @@ class ListingRenderer:
         if not self.html:
             return [
                 _plain_list(
-                    nodes.paragraph("", "", _link(self.builder, self.docname, doc, title), nodes.Text(f" ({count})"))
+                    nodes.paragraph(
+                        "",
+                        "",
+                        _link(self.builder, self.docname, doc, title),
+                        nodes.Text(f" ({count})"),
+                    )
                     for doc, title, count, _ in items
                 )
             ]
         return [
             _grid(
-                (_card(self.builder, self.docname, doc, title, None, desc, extra=count) for doc, title, count, desc in items),
+                (
+                    _card(self.builder, self.docname, doc, title, None, desc, extra=count)
+                    for doc, title, count, desc in items
+                ),
                 columns="1 2 3 3",
             )
         ]
@@ -210,7 +247,9 @@ class ListingRenderer:
             "categories": "Course categories",
         }
         section = _container("course-similar")
-        heading = nodes.rubric("Similar categories", "Similar categories", classes=["course-block-title"])
+        heading = nodes.rubric(
+            "Similar categories", "Similar categories", classes=["course-block-title"]
+        )
         section += heading
         for key, entries in groups.items():
             if not entries:
@@ -221,7 +260,12 @@ class ListingRenderer:
                 title = paths.page_title(self.taxonomy, entry.kind, entry.slug)
                 if i:
                     group += nodes.Text(" · ")
-                group += _link(self.builder, self.docname, paths.generated_docname(entry.kind, entry.slug), title)
+                group += _link(
+                    self.builder,
+                    self.docname,
+                    paths.generated_docname(entry.kind, entry.slug),
+                    title,
+                )
                 group += nodes.inline("", f" ({entry.count})", classes=["course-count"])
             section += group
         return [section] if len(section.children) > 1 else []
@@ -239,7 +283,9 @@ class ListingRenderer:
                 para += _link(self.builder, self.docname, r.docname, r.title)
             return [para]
         block = _container("course-related")
-        block += nodes.rubric("Related articles", "Related articles", classes=["course-block-title"])
+        block += nodes.rubric(
+            "Related articles", "Related articles", classes=["course-block-title"]
+        )
         block += self.article_cards(related)
         return [block]
 
@@ -280,20 +326,38 @@ class ListingRenderer:
             out.append(nodes.rubric(level.title, level.title))
             for course in level.courses:
                 para = nodes.paragraph(classes=["course-index-course"])
-                para += _link(self.builder, self.docname, paths.generated_docname("course", course.slug), course.title)
+                para += _link(
+                    self.builder,
+                    self.docname,
+                    paths.generated_docname("course", course.slug),
+                    course.title,
+                )
                 out.append(para)
-                out.append(_plain_list(self._count_link("category", c.slug, c.title) for c in course.categories))
+                out.append(
+                    _plain_list(
+                        self._count_link("category", c.slug, c.title) for c in course.categories
+                    )
+                )
         out.append(nodes.rubric("Topics by subject", "Topics by subject"))
         for subject in self.taxonomy.subjects:
             para = nodes.paragraph(classes=["course-index-course"])
-            para += _link(self.builder, self.docname, paths.generated_docname("subject", subject.slug), subject.title)
+            para += _link(
+                self.builder,
+                self.docname,
+                paths.generated_docname("subject", subject.slug),
+                subject.title,
+            )
             out.append(para)
-            out.append(_plain_list(self._count_link("topic", t.slug, t.title) for t in subject.topics))
+            out.append(
+                _plain_list(self._count_link("topic", t.slug, t.title) for t in subject.topics)
+            )
         return out
 
     def _count_link(self, kind: str, slug: str, title: str) -> nodes.paragraph:
         return nodes.paragraph(
-            "", "", _link(self.builder, self.docname, paths.generated_docname(kind, slug), title),
+            "",
+            "",
+            _link(self.builder, self.docname, paths.generated_docname(kind, slug), title),
             nodes.inline("", f" ({self.catalog.count(kind, slug)})", classes=["course-count"]),
         )
 

@@ -32,7 +32,7 @@ _CHEVRON = (
     '<svg version="1.1" width="1.5em" height="1.5em" class="sd-octicon '
     'sd-octicon-chevron-right" viewBox="0 0 24 24" aria-hidden="true"><path d="M8.72 '
     "18.78a.75.75 0 0 1 0-1.06L14.44 12 8.72 6.28a.751.751 0 0 1 .018-1.042.751.751 0 0 1 "
-    "1.042-.018l6.25 6.25a.75.75 0 0 1 0 1.06l-6.25 6.25a.75.75 0 0 1-1.06 0Z\"></path></svg>"
+    '1.042-.018l6.25 6.25a.75.75 0 0 1 0 1.06l-6.25 6.25a.75.75 0 0 1-1.06 0Z"></path></svg>'
 )
 
 
@@ -144,7 +144,7 @@ def depart_answer_html(self: HTML5Translator, node: answer) -> None:
 
 def visit_question_latex(self: LaTeXTranslator, node: question) -> None:
     self.body.append(
-        "\n\n\\par\\medskip\\noindent\\textbf{Question %s.}\\nopagebreak\n" % node.get("number", "")
+        "\n\n\\par\\medskip\\noindent\\textbf{{Question {}.}}\\nopagebreak\n".format(node.get("number", ""))
     )
 
 
@@ -200,7 +200,10 @@ def _skip(self: object, node: nodes.Element) -> None:
 
 def setup_questions(app: Sphinx) -> None:
     app.add_config_value(
-        "course_edition", "student", "", types=frozenset({str}),
+        "course_edition",
+        "student",
+        "",
+        types=frozenset({str}),
         description="Which handout edition LaTeX output is: 'student' or 'instructor'.",
     )
     app.add_node(

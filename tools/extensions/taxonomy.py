@@ -177,9 +177,7 @@ class _Loader:
         for key, key_node in nodes.items():
             if key not in required | optional:
                 hint = did_you_mean(key, sorted(required | optional))
-                raise self.fail(
-                    key_node.start_mark.line + 1, label, f"unknown key {key!r}{hint}"
-                )
+                raise self.fail(key_node.start_mark.line + 1, label, f"unknown key {key!r}{hint}")
         for key in sorted(required):
             if key not in data:
                 raise self.fail(line, label, f"missing required key {key!r}")
@@ -237,7 +235,9 @@ class _Loader:
         for slug, line, label in self.subject_refs:
             if slug not in known:
                 raise self.fail(
-                    line, label, f"unknown subject {slug!r} in 'subjects'{did_you_mean(slug, known)}"
+                    line,
+                    label,
+                    f"unknown subject {slug!r} in 'subjects'{did_you_mean(slug, known)}",
                 )
 
     def level(self, node: yaml.Node) -> Level:
@@ -249,9 +249,7 @@ class _Loader:
             raise self.fail(
                 grade_node.start_mark.line + 1, e["_label"], "'reading_grade' must be a number"
             ) from None
-        courses = tuple(
-            self.course(n, e["slug"]) for n in self.children(e, "courses", "course")
-        )
+        courses = tuple(self.course(n, e["slug"]) for n in self.children(e, "courses", "course"))
         return Level(e["slug"], e["title"], e["description"], grade, courses)
 
     def course(self, node: yaml.Node, level: str) -> Course:
@@ -275,9 +273,7 @@ class _Loader:
             for n in seq.value:
                 subjects.append(n.value)
                 self.subject_refs.append((n.value, n.start_mark.line + 1, e["_label"]))
-        return Category(
-            e["slug"], e["title"], e["description"], course, level, tuple(subjects)
-        )
+        return Category(e["slug"], e["title"], e["description"], course, level, tuple(subjects))
 
     def subject(self, node: yaml.Node) -> Subject:
         e = self.entry("subject", node, "subjects")
