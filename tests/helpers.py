@@ -53,3 +53,25 @@ def sidebar_links(app: Any, page: str) -> list[str]:
 
 def warnings(app: Any) -> str:
     return str(app.warning.getvalue())
+
+
+def html_pages(outdir: Path) -> dict[str, str]:
+    """Every HTML page of a build, keyed by its path under the output folder."""
+    root = Path(outdir)
+    return {
+        str(p.relative_to(root)): p.read_text(encoding="utf-8")
+        for p in sorted(root.rglob("*.html"))
+    }
+
+
+def differing_pages(a: Path, b: Path) -> list[str]:
+    """Pages that differ between two builds (or exist in only one)."""
+    pa, pb = html_pages(a), html_pages(b)
+    return sorted(k for k in pa.keys() | pb.keys() if pa.get(k) != pb.get(k))
+
+
+def card_titles(app: Any, page: str, block: str = "") -> list[str]:
+    """Titles of the cards on a page, optionally inside one block (e.g. '.course-related')."""
+    scope = soup(app, page).select_one(f"article {block}".strip())
+    assert scope is not None, (page, block)
+    return [" ".join(c.get_text().split()) for c in scope.select(".course-card .sd-card-title")]

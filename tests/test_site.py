@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from helpers import build, copy_root, main_text, sidebar_links, soup, warnings
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Set
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
-from sphinx.domains import Domain
+from sphinx.domains import Domain, Index, IndexEntry
 from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
@@ -49,6 +49,77 @@ class CourseXRefRole(XRefRole):
         return self.create_xref_node()
 
 
+def _count(n: int) -> str:
+    return "1 article" if n == 1 else f"{n} articles"
+
+
+class CategoryIndex(Index):
+    """Every course category, grouped by level, with its course and article count."""
+
+    name = "categories"
+    localname = "Index of course categories"
+    shortname = "categories"
+
+    def generate(
+        self, docnames: Iterable[str] | None = None
+    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
+        domain = self.domain
+        assert isinstance(domain, CourseDomain)
+        catalog = domain.catalog()
+        tx = catalog.taxonomy
+        content = []
+        for level in tx.levels:
+            entries = [
+                IndexEntry(
+                    cat.title,
+                    0,
+                    paths.generated_docname("category", cat.slug),
+                    "",
+                    course.title,
+                    "",
+                    _count(catalog.count("category", cat.slug)),
+                )
+                for course in level.courses
+                for cat in course.categories
+            ]
+            content.append((level.title, entries))
+        return content, False
+
+
+class TopicIndex(Index):
+    """Every topic category, grouped by subject, with its article count."""
+
+    name = "topics"
+    localname = "Index of topics"
+    shortname = "topics"
+
+    def generate(
+        self, docnames: Iterable[str] | None = None
+    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
+        domain = self.domain
+        assert isinstance(domain, CourseDomain)
+        catalog = domain.catalog()
+        content = [
+            (
+                subject.title,
+                [
+                    IndexEntry(
+                        topic.title,
+                        0,
+                        paths.generated_docname("topic", topic.slug),
+                        "",
+                        "",
+                        "",
+                        _count(catalog.count("topic", topic.slug)),
+                    )
+                    for topic in subject.topics
+                ],
+            )
+            for subject in catalog.taxonomy.subjects
+        ]
+        return content, False
+
+
 class CourseDomain(Domain):
     """Holds every article's record; resolves links to articles and taxonomy pages."""
 
@@ -61,6 +132,7 @@ class CourseDomain(Domain):
         "links": {},  # docname -> set of article slugs the page links to
         "views": {},  # docname -> digest of what the page showed when last written
     }
+    indices: ClassVar[list[type[Index]]] = [CategoryIndex, TopicIndex]
     data_version = 1
 
     _catalog: Catalog | None = None

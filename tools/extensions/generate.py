@@ -93,7 +93,7 @@ def render_pages(taxonomy: Taxonomy, articles: list[ArticleFile]) -> dict[str, s
                     ),
                 )
     pages[paths.TOPICS_PAGE] = _page(
-        "course-topics",
+        "browse-topics",
         "Topics by subject",
         "```{course-overview} topics all\n```",
         _toctree(
@@ -114,10 +114,13 @@ def render_pages(taxonomy: Taxonomy, articles: list[ArticleFile]) -> dict[str, s
                 f"topic-{topic.slug}", topic.title, _overview("topic", topic.slug)
             )
     pages[paths.CATEGORIES_PAGE] = _page(
-        "course-all-categories", "All categories", "```{course-overview} categories all\n```"
+        "browse-categories",
+        "All categories",
+        "The same lists as compact indexes: {ref}`course-categories` and {ref}`course-topics`.\n\n"
+        "```{course-overview} categories all\n```",
     )
     pages[paths.A_TO_Z_PAGE] = _page(
-        "course-a-z", "Articles A–Z", "```{course-overview} a-z all\n```"
+        "browse-a-z", "Articles A–Z", "```{course-overview} a-z all\n```"
     )
     return pages
 

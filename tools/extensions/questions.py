@@ -144,7 +144,9 @@ def depart_answer_html(self: HTML5Translator, node: answer) -> None:
 
 def visit_question_latex(self: LaTeXTranslator, node: question) -> None:
     self.body.append(
-        "\n\n\\par\\medskip\\noindent\\textbf{{Question {}.}}\\nopagebreak\n".format(node.get("number", ""))
+        "\n\n\\par\\medskip\\noindent\\textbf{{Question {}.}}\\nopagebreak\n".format(
+            node.get("number", "")
+        )
     )
 
 

@@ -1,8 +1,4 @@
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-
+# ``tools`` is installed into the test environment (``pip install -e .``).
 project = "Course test"
 extensions = ["myst_parser", "sphinx_design", "tools.extensions"]
 myst_enable_extensions = ["colon_fence", "deflist"]

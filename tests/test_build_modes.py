@@ -1,0 +1,154 @@
+"""Serial, parallel, incremental and fresh builds give the same pages."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import build, card_titles, copy_root, differing_pages, html_pages, main_text, warnings
+
+
+def fresh_build(make_app: Any, src: Path, tmp_path: Path, name: str, **kwargs: Any) -> Any:
+    """A full build of a copy of *src* in its own folder (no shared state)."""
+    copy = tmp_path / name
+    shutil.copytree(src, copy, ignore=shutil.ignore_patterns("_build", "browse"))
+    return build(make_app, copy, freshenv=True, **kwargs)
+
+
+def test_parallel_build_equals_serial(make_app: Any, tmp_path: Path) -> None:
+    src = copy_root(tmp_path, "course")
+    serial = fresh_build(make_app, src, tmp_path, "serial")
+    parallel = fresh_build(make_app, src, tmp_path, "parallel", parallel=2)
+    assert differing_pages(serial.outdir, parallel.outdir) == []
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "category": lambda src: _edit(
+        src / "articles/remembering.md", "category: junior-basics", "category: senior-basics"
+    ),
+    "topics": lambda src: _edit(
+        src / "articles/growing-up.md", "topics: [learning]", "topics: [memory]"
+    ),
+    "related": lambda src: _edit(
+        src / "articles/remembering.md", "related: [paying-attention]", "related: [growing-up]"
+    ),
+    "title": lambda src: _edit(
+        src / "articles/paying-attention.md", "# Paying Attention", "# Focusing the Mind"
+    ),
+    "summary": lambda src: _edit(
+        src / "articles/working-memory.md", "The working memory model.", "A model of active memory."
+    ),
+}
+
+
+@pytest.mark.parametrize("what", list(EDITS))
+def test_incremental_build_after_an_edit_equals_a_fresh_build(
+    make_app: Any, tmp_path: Path, what: str
+) -> None:
+    src = copy_root(tmp_path, "course")
+    build(make_app, src)
+    EDITS[what](src)
+    incremental = build(make_app, src)
+    fresh = fresh_build(make_app, src, tmp_path, "fresh")
+    assert differing_pages(incremental.outdir, fresh.outdir) == []
+
+
+def test_title_change_reaches_every_page_that_shows_it(make_app: Any, tmp_path: Path) -> None:
+    src = copy_root(tmp_path, "course")
+    build(make_app, src)
+    EDITS["title"](src)
+    app = build(make_app, src)
+    assert "Focusing the Mind" in card_titles(app, "articles/remembering.html", ".course-related")
+    assert "Focusing the Mind" in card_titles(app, "browse/topics/memory.html")
+    assert "Focusing the Mind" in main_text(app, "articles/remembering.html")  # the {article} link
+    assert "Paying Attention" not in " ".join(html_pages(app.outdir).values())
+
+
+def test_deleting_an_article_removes_it_everywhere(make_app: Any, tmp_path: Path) -> None:
+    src = copy_root(tmp_path, "course")
+    build(make_app, src)
+    (src / "articles" / "paying-attention.md").unlink()
+    app = build(make_app, src)
+    pages = html_pages(app.outdir)
+    shown = [
+        k
+        for k, v in pages.items()
+        if "Paying Attention" in v and k != "articles/paying-attention.html"
+    ]
+    assert shown == []
+    assert (
+        "remembering.md:13: WARNING: {article} role: no article with slug 'paying-attention'"
+        in warnings(app)
+    )
+    assert "'related': no article with slug 'paying-attention'" in warnings(app)
+    fresh = fresh_build(make_app, src, tmp_path, "fresh")
+    stale = [
+        p
+        for p in differing_pages(app.outdir, fresh.outdir)
+        if p != "articles/paying-attention.html"
+    ]
+    assert stale == []
+
+
+def test_adding_an_article_adds_it_everywhere(make_app: Any, tmp_path: Path) -> None:
+    src = copy_root(tmp_path, "course")
+    build(make_app, src)
+    (src / "articles" / "forgetting.md").write_text(
+        "---\ncategory: junior-basics\ntopics: [memory]\nsummary: Why memories fade.\n---\n\n# Forgetting\n\nWe forget.\n"
+    )
+    app = build(make_app, src)
+    assert "Forgetting" in card_titles(app, "browse/categories/junior-basics.html")
+    assert "Forgetting" in card_titles(app, "browse/topics/memory.html")
+    assert "Forgetting" in card_titles(app, "articles/working-memory.html", ".course-related")
+    fresh = fresh_build(make_app, src, tmp_path, "fresh")
+    assert differing_pages(app.outdir, fresh.outdir) == []
+
+
+def test_no_change_rebuild_writes_no_page(make_app: Any, tmp_path: Path) -> None:
+    src = copy_root(tmp_path, "course")
+    first = build(make_app, src)
+    # Sphinx itself rewrites its finish-up pages (search, genindex, domain
+    # indices) on every run; every document page must be left alone.
+    sphinx_pages = {"search.html", "genindex.html", "course-categories.html", "course-topics.html"}
+    before = {
+        p: p.stat().st_mtime_ns
+        for p in Path(first.outdir).rglob("*.html")
+        if p.name not in sphinx_pages
+    }
+    again = build(make_app, src)
+    after = {p: p.stat().st_mtime_ns for p in Path(again.outdir).rglob("*.html")}
+    rewritten = [str(p) for p in before if after.get(p) != before[p]]
+    assert rewritten == []
+    assert "0 added, 0 changed, 0 removed" in again.status.getvalue()
+    assert "no targets are out of date" in again.status.getvalue()
+
+
+def test_builds_are_reproducible(
+    make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    src = copy_root(tmp_path, "course")
+    one = fresh_build(make_app, src, tmp_path, "one")
+    two = fresh_build(make_app, src, tmp_path, "two")
+    files_one = {
+        p.relative_to(one.outdir): p.read_bytes()
+        for p in Path(one.outdir).rglob("*")
+        if p.is_file()
+    }
+    files_two = {
+        p.relative_to(two.outdir): p.read_bytes()
+        for p in Path(two.outdir).rglob("*")
+        if p.is_file()
+    }
+    assert files_one.keys() == files_two.keys()
+    assert [str(k) for k in files_one if files_one[k] != files_two[k]] == []
