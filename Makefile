@@ -12,7 +12,7 @@ SPHINXOPTS ?= -W --keep-going -n
 JOBS       ?= auto
 SPHINXBUILD = $(BIN)/sphinx-build -c $(CONF) -d $(DOCTREES) $(SPHINXOPTS) -j $(JOBS)
 
-.PHONY: html serve test clean system-html system-test
+.PHONY: html serve test clean handouts handout system-html system-pdf system-test
 
 # The virtual environment: created once, reinstalled only when the
 # dependency declaration or the constraints (lock) file changes.
@@ -25,8 +25,11 @@ $(STAMP): pyproject.toml constraints.txt
 system-html:
 	@$(PYTHON) tools/system_packages.py html
 
+system-pdf:
+	@$(PYTHON) tools/system_packages.py html pdf
+
 system-test:
-	@$(PYTHON) tools/system_packages.py html test
+	@$(PYTHON) tools/system_packages.py html pdf test
 
 html: $(STAMP) system-html
 	$(SPHINXBUILD) -b html $(SOURCE) $(BUILD)/html
@@ -36,6 +39,15 @@ serve: $(STAMP) system-html
 	$(BIN)/sphinx-autobuild -c $(CONF) -d $(DOCTREES) -n $(SOURCE) $(BUILD)/html \
 		--host 127.0.0.1 --port 8000 --watch $(CONF) --watch tools \
 		--ignore "*/$(SOURCE)/browse/*"
+
+# Instructors: every course's handout, both editions, into build/handouts/.
+handouts: $(STAMP) system-pdf
+	$(BIN)/course handouts
+
+# One category or one article: make handout CATEGORY=<slug> (or ARTICLE=<slug>).
+handout: $(STAMP) system-pdf
+	@test -n "$(CATEGORY)$(ARTICLE)" || { echo "usage: make handout CATEGORY=<slug> | ARTICLE=<slug>"; exit 2; }
+	$(BIN)/course handouts $(if $(CATEGORY),--category $(CATEGORY)) $(if $(ARTICLE),--article $(ARTICLE))
 
 test: $(STAMP) system-test
 	$(BIN)/python -m pytest

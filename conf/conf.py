@@ -64,3 +64,19 @@ html_title = project
 html_copy_source = False  # page sources hold answers and teaching notes
 html_show_sourcelink = False
 graphviz_output_format = "png"
+
+# -- PDF handouts (LaTeX) -------------------------------------------------------------
+# latex_documents is generated from the taxonomy by tools/extensions/handouts.py:
+# one document per course, or the category/article chosen with -D course_handout=...
+
+latex_engine = "xelatex"  # pdflatex stops on characters such as ≤, π or an emoji
+latex_use_xindy = False  # no general index in the handouts; makeindex suffices
+latex_show_urls = "footnote"
+latex_show_pagerefs = False
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    "printindex": "",  # the handouts have no general index; key terms get a chapter
+    "releasename": "",
+}
+release = ""

@@ -70,7 +70,7 @@ def test_empty_category_says_so(make_app: Any, tmp_path: Path) -> None:
 
 def test_article_page_shows_level_and_category(site: Any) -> None:
     text = main_text(site, "articles/remembering.html")
-    assert "Junior Junior › Junior Course › Basics" in text
+    assert "Junior › Junior Course › Basics" in text
     assert "Learning objectives" in text and "Describe how memory works." in text
     trail = soup(site, "articles/remembering.html").select_one(".course-trail")
     assert trail is not None

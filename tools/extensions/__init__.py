@@ -14,6 +14,7 @@ from .config import setup_config
 from .domain import setup_domain
 from .generate import setup_generate
 from .guard import setup_guard
+from .handouts import setup_handouts
 from .incremental import setup_incremental
 from .listings import setup_listings
 from .navigation import setup_navigation
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 #: Bump when the records stored on the environment change shape.
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -41,6 +42,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_articles(app)
     setup_generate(app)
     setup_incremental(app)
+    setup_handouts(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -94,28 +94,20 @@ def _header(env: BuildEnvironment, record: ArticleRecord, minutes: int) -> list[
         course = taxonomy.course(cat.course)
         level = taxonomy.level(cat.level)
         trail = nodes.paragraph(classes=["course-trail"])
-        badge = nodes.inline(
-            level.title,
-            level.title,
-            classes=[
-                "sd-sphinx-override",
-                "sd-badge",
-                "sd-bg-primary",
-                "sd-bg-text-primary",
-                "course-level-badge",
-            ],
-        )
+        badge = _xref("level", level.slug, level.title)
+        badge.children[0]["classes"] += [
+            "sd-sphinx-override",
+            "sd-badge",
+            "sd-bg-primary",
+            "sd-bg-text-primary",
+            "course-level-badge",
+        ]
         trail += badge
-        trail += nodes.Text(" ")
-        for i, (kind, slug, title) in enumerate(
-            (
-                ("level", level.slug, level.title),
-                ("course", course.slug, course.title),
-                ("category", cat.slug, cat.title),
-            )
+        for kind, slug, title in (
+            ("course", course.slug, course.title),
+            ("category", cat.slug, cat.title),
         ):
-            if i:
-                trail += nodes.inline(" › ", " › ", classes=["course-trail-sep"])
+            trail += nodes.inline(" › ", " › ", classes=["course-trail-sep"])
             trail += _xref(kind, slug, title)
         out.append(trail)
     unit = "minute" if minutes == 1 else "minutes"

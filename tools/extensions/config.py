@@ -26,9 +26,13 @@ def _load(path: str) -> Taxonomy:
     return _LOADED[path]
 
 
+def taxonomy_for(config: Config) -> Taxonomy:
+    """The taxonomy a configuration names (loaded at config time; reloaded in a fresh process)."""
+    return _load(config.course_taxonomy)
+
+
 def taxonomy_of(env: BuildEnvironment) -> Taxonomy:
-    """The taxonomy this build uses (loaded at config time; reloaded in a fresh process)."""
-    return _load(env.config.course_taxonomy)
+    return taxonomy_for(env.config)
 
 
 def _resolve(app: Sphinx, config: Config) -> None:

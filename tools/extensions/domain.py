@@ -49,6 +49,11 @@ class CourseXRefRole(XRefRole):
         return self.create_xref_node()
 
 
+def _wanted(docname: str, docnames: Iterable[str] | None) -> bool:
+    """Indexes list everything on the site; in a handout, only what it contains."""
+    return docnames is None or docname in docnames
+
+
 def _count(n: int) -> str:
     return "1 article" if n == 1 else f"{n} articles"
 
@@ -130,10 +135,11 @@ class CourseDomain(Domain):
         "articles": {},  # docname -> ArticleRecord
         "reread": set(),  # docnames with front-matter problems, read again each build
         "links": {},  # docname -> set of article slugs the page links to
-        "views": {},  # docname -> digest of what the page showed when last written
+        "views": {},  # builder -> docname -> digest of what the page showed when last written
+        "terms": {},  # docname -> glossary terms the page links to
     }
     indices: ClassVar[list[type[Index]]] = [CategoryIndex, TopicIndex]
-    data_version = 1
+    data_version = 2
 
     _catalog: Catalog | None = None
     #: The navigation tree, collected on first use after reading (see navigation.py).
@@ -162,6 +168,10 @@ class CourseDomain(Domain):
         if slugs:
             self.data["links"][docname] = slugs
 
+    def note_terms(self, docname: str, terms: set[str]) -> None:
+        if terms:
+            self.data["terms"][docname] = terms
+
     def note_reread(self, docname: str) -> None:
         self.data["reread"].add(docname)
 
@@ -169,6 +179,7 @@ class CourseDomain(Domain):
         self._forget()
         self.articles.pop(docname, None)
         self.data["links"].pop(docname, None)
+        self.data["terms"].pop(docname, None)
         self.data["reread"].discard(docname)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
@@ -176,8 +187,9 @@ class CourseDomain(Domain):
         for docname in docnames:
             if docname in otherdata["articles"]:
                 self.articles[docname] = otherdata["articles"][docname]
-            if docname in otherdata["links"]:
-                self.data["links"][docname] = otherdata["links"][docname]
+            for key in ("links", "terms"):
+                if docname in otherdata[key]:
+                    self.data[key][docname] = otherdata[key][docname]
             if docname in otherdata["reread"]:
                 self.data["reread"].add(docname)
 

@@ -98,14 +98,16 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain = env.domains["course"]
     assert isinstance(domain, CourseDomain)
     catalog = domain.catalog()
-    previous: dict[str, str] = domain.data["views"]
+    # Kept per builder: a LaTeX build on the same environment must not mark
+    # the HTML pages as up to date.
+    previous: dict[str, str] = domain.data["views"].get(app.builder.name, {})
     relations = env.collect_relations()
     current = {
         doc: _digest(page_view(env, domain, catalog, relations, doc))
         for doc in sorted(env.found_docs)
     }
     changed = [doc for doc, digest in current.items() if previous.get(doc) != digest]
-    domain.data["views"] = current
+    domain.data["views"][app.builder.name] = current
     return changed
 
 

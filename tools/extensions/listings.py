@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
+from sphinx.errors import NoUri
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
@@ -76,8 +77,12 @@ class CourseOverviewDirective(SphinxDirective):
 def _link(
     builder: Builder, fromdoc: str, todoc: str, text: str, classes: list[str] | None = None
 ) -> nodes.Node:
+    """A link to another page, or plain text where the output has no such page (a handout)."""
     inner = nodes.inline(text, text)
-    ref = make_refnode(builder, fromdoc, todoc, "", inner)
+    try:
+        ref = make_refnode(builder, fromdoc, todoc, "", inner)
+    except NoUri:
+        return inner
     ref["classes"] += classes or []
     return ref
 
