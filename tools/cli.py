@@ -1,7 +1,8 @@
 """``course``: the command-line tool for contributors and instructors.
 
-Subcommands: ``handouts`` (PDFs for instructors) and ``list`` (the taxonomy
-with article counts); see ``course --help``.
+Subcommands: ``new`` (scaffold an article), ``check`` (validate pages
+without a build), ``list`` (the taxonomy with article counts) and
+``handouts`` (PDFs for instructors); see ``course <command> --help``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,50 @@ from tools.extensions.taxonomy import TaxonomyError, load_taxonomy
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 TAXONOMY = ROOT / "conf" / "taxonomy.yaml"
+
+
+def site_url() -> str:
+    """The public address, from the one place conf.py defines it."""
+    import runpy
+
+    return str(runpy.run_path(str(ROOT / "conf" / "conf.py")).get("SITE_URL", ""))
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from tools.scaffold import ScaffoldError, create_article
+
+    taxonomy = load_taxonomy(TAXONOMY)
+    title = args.title or input("Title of the new article: ").strip()
+    category = args.category or input("Course category slug (see `course list`): ").strip()
+    try:
+        path = create_article(args.docs, taxonomy, title, category)
+    except ScaffoldError as exc:
+        print(f"course new: {exc}", file=sys.stderr)
+        return 1
+    url = site_url().rstrip("/") + f"/articles/{path.stem}.html"
+    print(f"Created {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    print(f"It will be published at {url}")
+    print("Next: write it, run `make check`, preview with `make serve`.")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from tools.checker import timed_check
+
+    taxonomy = load_taxonomy(args.taxonomy)
+    paths = [Path(p) for p in args.paths] or [args.docs]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(f"course check: no such file or folder: {missing[0]}", file=sys.stderr)
+        return 2
+    findings, seconds = timed_check(paths, args.docs, taxonomy)
+    for finding in findings:
+        print(finding.github(Path.cwd()) if args.format == "github" else finding.text(Path.cwd()))
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    if args.format == "text":
+        print(f"{errors} error(s), {warnings} warning(s) in {seconds:.2f} s", file=sys.stderr)
+    return 1 if errors else 0
 
 
 def cmd_handouts(args: argparse.Namespace) -> int:
@@ -77,6 +122,36 @@ def cmd_list(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="course", description=__doc__.splitlines()[0])
     sub = main.add_subparsers(dest="command", required=True)
+
+    new = sub.add_parser(
+        "new",
+        help="create a new article with complete front matter and a skeleton",
+        description="Create docs/articles/<slug>.md from a title and a course category; "
+        "asks for whichever is not given.",
+    )
+    new.add_argument("title", nargs="?", help="the article's title (the slug is made from it)")
+    new.add_argument(
+        "--category", "-c", metavar="SLUG", help="course category slug (see `course list`)"
+    )
+    new.add_argument("--docs", type=Path, default=DOCS, help=argparse.SUPPRESS)
+    new.set_defaults(func=cmd_new)
+
+    check = sub.add_parser(
+        "check",
+        help="check pages without building: front matter, links, structure, safety",
+        description="Check pages (default: all of docs/). Prints path:line:col: CODE message; "
+        "exits 1 if there are errors, 0 if there are only warnings.",
+    )
+    check.add_argument("paths", nargs="*", help="files or folders to check (default: docs/)")
+    check.add_argument(
+        "--format",
+        choices=["text", "github"],
+        default="text",
+        help="'github' prints GitHub Actions annotations",
+    )
+    check.add_argument("--docs", type=Path, default=DOCS, help=argparse.SUPPRESS)
+    check.add_argument("--taxonomy", type=Path, default=TAXONOMY, help=argparse.SUPPRESS)
+    check.set_defaults(func=cmd_check)
 
     handouts = sub.add_parser(
         "handouts",

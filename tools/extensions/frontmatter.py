@@ -103,7 +103,9 @@ def read_front_matter(text: str) -> tuple[FrontMatter | None, list[Problem]]:
         root = yaml.compose(block, Loader=yaml.SafeLoader)
         data = yaml.safe_load(block)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # An unclosed [list] or {mapping} is best reported where it was opened.
+        context = getattr(exc, "context", None) or ""
+        mark = getattr(exc, "context_mark" if "flow" in context else "problem_mark", None)
         line = mark.line + 2 if mark else 1
         problem = getattr(exc, "problem", None) or "cannot be parsed"
         return None, [Problem(line, "FM001", f"front matter is not valid YAML: {problem}")]

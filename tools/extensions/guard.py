@@ -30,6 +30,7 @@ from .frontmatter import parser_setting_problems, read_front_matter, strip_parse
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,20 @@ def refuse_parser_settings(app: Sphinx, docname: str, source: list[str]) -> None
             subtype="unsafe",
         )
     source[0] = strip_parser_settings(source[0], fm)
+
+
+def lock_down_myst(app: Sphinx, config: Config) -> None:
+    """MyST's raw-HTML syntax stays off, whatever conf.py says (docutils settings alone don't stop it)."""
+    disabled = list(getattr(config, "myst_disable_syntax", []) or [])
+    for rule in ("html_block", "html_inline"):
+        if rule not in disabled:
+            disabled.append(rule)
+    config.myst_disable_syntax = disabled
+    schemes = getattr(config, "myst_url_schemes", None)
+    if schemes is None or isinstance(schemes, (list, tuple)):
+        config.myst_url_schemes = {s: None for s in (schemes or SAFE_SCHEMES) if s in SAFE_SCHEMES}
+    else:
+        config.myst_url_schemes = {k: v for k, v in dict(schemes).items() if k in SAFE_SCHEMES}
 
 
 def lock_down_settings(app: Sphinx) -> None:
@@ -135,6 +150,7 @@ class SafeGraphviz(Graphviz):
 
 def setup_guard(app: Sphinx) -> None:
     app.connect("source-read", refuse_parser_settings, priority=100)
+    app.connect("config-inited", lock_down_myst, priority=900)
     app.connect("builder-inited", lock_down_settings)
     app.add_transform(UnsafeContentFilter)
     app.add_directive("graphviz", SafeGraphviz, override=True)

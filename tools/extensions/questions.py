@@ -19,6 +19,7 @@ from sphinx.util.docutils import SphinxDirective
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.util.typing import OptionSpec
     from sphinx.writers.html5 import HTML5Translator
     from sphinx.writers.latex import LaTeXTranslator
@@ -200,6 +201,13 @@ def _skip(self: object, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
 
+def keep_sources_private(app: Sphinx, config: Config) -> None:
+    """Never publish page sources (``_sources/``): they hold the teaching notes."""
+    if config.html_copy_source:
+        config.html_copy_source = False
+        config.html_show_sourcelink = False
+
+
 def setup_questions(app: Sphinx) -> None:
     app.add_config_value(
         "course_edition",
@@ -229,5 +237,6 @@ def setup_questions(app: Sphinx) -> None:
     app.add_directive("question", QuestionDirective)
     app.add_directive("answer", AnswerDirective)
     app.add_directive("instructor-note", InstructorNoteDirective)
+    app.connect("config-inited", keep_sources_private)
     app.connect("doctree-read", number_questions)
     app.connect("doctree-resolved", keep_for_edition, priority=100)

@@ -1,0 +1,179 @@
+"""``course check``: one bad and one good page per rule, with code, file and line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import copy_root
+from tools.checker import check_paths
+from tools.extensions.taxonomy import load_taxonomy
+from tools.scaffold import ScaffoldError, create_article
+
+GOOD = """\
+---
+category: junior-basics
+topics: [memory]
+related: [remembering]
+summary: A good page about remembering.
+---
+
+# Good Page
+
+Text with {term}`memory`, {cite:p}`atkinson1968`, {article}`remembering` and {category}`junior-basics`.
+
+## A section
+
+![A diagram of memory](diagram.png)
+
+```{graphviz}
+:alt: Two boxes joined by an arrow.
+
+digraph { a -> b }
+```
+"""
+
+LONG_WINDED = (
+    "Notwithstanding the considerable methodological heterogeneity characterising contemporary "
+    "investigations, researchers have increasingly conceptualised mnemonic representations as "
+    "dynamically reconstructed phenomena, substantially influenced by contextual, motivational "
+    "and sociocultural determinants operating simultaneously across developmental trajectories. "
+)
+
+# code -> (old text, new text, expected line); old text "" means "append new text".
+CASES: dict[str, tuple[str, str, int]] = {
+    "FM001": ("topics: [memory]", "topics: [memory", 3),
+    "FM002": ("topics: [memory]", "topics: [memory]\ncolour: red", 4),
+    "FM003": ("summary: A good page about remembering.", "summary: [a, list]", 5),
+    "FM004": ("summary: A good page about remembering.\n", "", 1),
+    "FM005": ("category: junior-basics", "category: junior-basic", 2),
+    "FM006": ("topics: [memory]", "topics: [memry]", 3),
+    "FM007": ("related: [remembering]", "related: [remembrin]", 4),
+    "FM008": ("summary: A good page about remembering.", "summary: " + "Far too long. " * 20, 5),
+    "DUP001": ("# Good Page", "# Remembering Things", 8),
+    "HD001": ("## A section", "# A second title", 12),
+    "HD002": ("## A section", "### A skipped level", 12),
+    "REF001": ("{article}`remembering`", "{article}`remembrin`", 10),
+    "REF002": ("{term}`memory`", "{term}`memry`", 10),
+    "REF003": ("{cite:p}`atkinson1968`", "{cite:p}`atkinson1969`", 10),
+    "IMG001": ("(diagram.png)", "(missing.png)", 14),
+    "IMG002": ("![A diagram of memory]", "![]", 14),
+    "SEC001": (
+        "topics: [memory]",
+        "topics: [memory]\nmyst:\n  enable_extensions: [substitution]",
+        4,
+    ),
+    "SEC002": ("## A section", "## A section\n\n<script>alert(1)</script>", 14),
+    "SEC003": ("", "\n```{raw} html\n<b>x</b>\n```\n", 22),
+    "SEC004": ("", "\n```{include} ../../conf.py\n```\n", 22),
+    "SEC005": ("## A section", "## A section\n\n[click](javascript:alert(1))", 14),
+    "SEC006": ("", "\n```{eval-rst}\n.. raw:: html\n\n   <b>x</b>\n```\n", 22),
+    "SEC007": ("digraph { a -> b }", 'digraph { a [image="/etc/passwd"] }', 16),
+    "RD001": ("## A section", LONG_WINDED * 6 + "\n\n## A section", 8),
+}
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    src = copy_root(tmp_path, "course")
+    (src / "articles" / "diagram.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    return src
+
+
+def check(docs: Path, text: str, name: str = "page.md") -> list:
+    path = docs / "articles" / name
+    path.write_text(text, encoding="utf-8")
+    return check_paths([path], docs, load_taxonomy(docs / "taxonomy.yaml"))
+
+
+def test_good_page_has_no_findings(docs: Path) -> None:
+    assert [f.code for f in check(docs, GOOD)] == []
+
+
+@pytest.mark.parametrize("code", list(CASES))
+def test_each_rule_reports_code_file_and_line(docs: Path, code: str) -> None:
+    old, new, line = CASES[code]
+    bad = GOOD + new if not old else GOOD.replace(old, new, 1)
+    assert bad != GOOD
+    findings = [f for f in check(docs, bad) if f.code == code]
+    assert findings, f"{code} not reported"
+    assert findings[0].line == line, findings[0]
+    assert findings[0].path.name == "page.md"
+    expected = "warning" if code == "RD001" else "error"
+    assert findings[0].severity == expected
+
+
+def test_file_name_must_be_a_slug(docs: Path) -> None:
+    assert [f.code for f in check(docs, GOOD, "Bad_Name.md")] == ["SLUG001"]
+
+
+def test_near_miss_gets_a_suggestion(docs: Path) -> None:
+    findings = check(docs, GOOD.replace("category: junior-basics", "category: junior-basic"))
+    assert "did you mean 'junior-basics'" in findings[0].message
+
+
+def cli(*args: str, docs: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``course`` as a contributor would; *docs* points it at a test site."""
+    site = ["--docs", str(docs), "--taxonomy", str(docs / "taxonomy.yaml")] if docs else []
+    command = [sys.executable, "-m", "tools.cli", args[0], *site, *args[1:]]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def test_cli_output_and_exit_codes(docs: Path) -> None:
+    page = docs / "articles" / "page.md"
+    page.write_text(
+        GOOD.replace("category: junior-basics", "category: junior-basic"), encoding="utf-8"
+    )
+    taxonomy_check = cli("check", str(page), docs=docs)
+    assert taxonomy_check.returncode == 1
+    assert (
+        f"{page}:2:1: FM005 'category': unknown course category 'junior-basic'"
+        in taxonomy_check.stdout
+    )
+
+
+def test_cli_github_annotations(docs: Path) -> None:
+    page = docs / "articles" / "page.md"
+    page.write_text(GOOD.replace("{term}`memory`", "{term}`memry`"), encoding="utf-8")
+    out = cli("check", "--format", "github", str(page), docs=docs).stdout.strip().splitlines()
+    assert len(out) == 1
+    assert out[0].startswith("::error file=")
+    assert f"{page.name},line=10,col=" in out[0]
+    assert ",title=REF002::{term} 'memry' is not in the glossary" in out[0]
+
+
+def test_warnings_alone_exit_zero(docs: Path) -> None:
+    page = docs / "articles" / "page.md"
+    page.write_text(
+        GOOD.replace("## A section", LONG_WINDED * 6 + "\n\n## A section"), encoding="utf-8"
+    )
+    done = cli("check", str(page), docs=docs)
+    assert "RD001" in done.stdout
+    assert done.returncode == 0
+
+
+def test_whole_docs_checks_clean_and_fast() -> None:
+    start = time.perf_counter()
+    done = cli("check")
+    elapsed = time.perf_counter() - start
+    assert done.returncode == 0, done.stdout
+    assert elapsed < 5  # the budget is 2 s; this allows for a loaded CI machine
+
+
+def test_scaffold_passes_check(docs: Path) -> None:
+    taxonomy = load_taxonomy(docs / "taxonomy.yaml")
+    path = create_article(docs, taxonomy, "How We Forget Things", "junior-basics")
+    assert path.name == "how-we-forget-things.md"
+    assert [f.code for f in check_paths([path], docs, taxonomy) if f.severity == "error"] == []
+
+
+def test_scaffold_refuses_unknown_category_and_existing_slug(docs: Path) -> None:
+    taxonomy = load_taxonomy(docs / "taxonomy.yaml")
+    with pytest.raises(ScaffoldError, match="did you mean 'junior-basics'"):
+        create_article(docs, taxonomy, "Anything", "junior-basic")
+    with pytest.raises(ScaffoldError, match="slug 'remembering' already exists"):
+        create_article(docs, taxonomy, "Remembering", "junior-basics")
