@@ -12,7 +12,7 @@ SPHINXOPTS ?= -W --keep-going -n
 JOBS       ?= auto
 SPHINXBUILD = $(BIN)/sphinx-build -c $(CONF) -d $(DOCTREES) $(SPHINXOPTS) -j $(JOBS)
 
-.PHONY: html serve test clean handouts handout system-html system-pdf system-test
+.PHONY: html serve test clean check new handouts handout system-html system-pdf system-test
 
 # The virtual environment: created once, reinstalled only when the
 # dependency declaration or the constraints (lock) file changes.
@@ -39,6 +39,15 @@ serve: $(STAMP) system-html
 	$(BIN)/sphinx-autobuild -c $(CONF) -d $(DOCTREES) -n $(SOURCE) $(BUILD)/html \
 		--host 127.0.0.1 --port 8000 --watch $(CONF) --watch tools \
 		--ignore "*/$(SOURCE)/browse/*"
+
+# Contributors: check every page in about a second (no build).
+check: $(STAMP)
+	$(BIN)/course check
+
+# Contributors: make new TITLE="Why We Forget" CATEGORY=cognitive-processes
+# (asks for whichever is missing).
+new: $(STAMP)
+	$(BIN)/course new $(if $(TITLE),"$(TITLE)") $(if $(CATEGORY),--category $(CATEGORY))
 
 # Instructors: every course's handout, both editions, into build/handouts/.
 handouts: $(STAMP) system-pdf
