@@ -29,6 +29,9 @@ extensions = [
     "myst_parser",
     "sphinx_design",
     "sphinxcontrib.bibtex",
+    "sphinxext.opengraph",
+    "sphinx_sitemap",
+    "notfound.extension",
     "tools.extensions",
 ]
 
@@ -61,6 +64,12 @@ suppress_warnings = ["bibtex.duplicate_citation"]
 
 html_theme = "furo"
 html_title = project
+html_baseurl = SITE_URL
+html_theme_options = {
+    "source_repository": REPOSITORY_URL,
+    "source_branch": "main",
+    "source_directory": "docs/",
+}
 html_copy_source = False  # page sources hold answers and teaching notes
 html_show_sourcelink = False
 graphviz_output_format = "png"
@@ -80,3 +89,18 @@ latex_elements = {
     "releasename": "",
 }
 release = ""
+
+# -- Sharing and hosting -----------------------------------------------------------------
+
+ogp_site_url = SITE_URL
+ogp_site_name = project
+ogp_type = "article"
+ogp_social_cards = {"enable": False}  # would need matplotlib; the summary is the preview
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+notfound_urls_prefix = "/" + SITE_URL.split("://", 1)[-1].partition("/")[2]
+notfound_context = {
+    "title": "Page not found",
+    "body": "<h1>Page not found</h1><p>This page does not exist, or has moved. "
+    "Try the search box, or start again from the home page.</p>",
+}

@@ -15,10 +15,12 @@ from .domain import setup_domain
 from .generate import setup_generate
 from .guard import setup_guard
 from .handouts import setup_handouts
+from .htmlpage import setup_htmlpage
 from .incremental import setup_incremental
 from .listings import setup_listings
 from .navigation import setup_navigation
 from .questions import setup_questions
+from .terms import setup_terms
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -43,6 +45,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_generate(app)
     setup_incremental(app)
     setup_handouts(app)
+    setup_htmlpage(app)
+    setup_terms(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -144,6 +144,8 @@ class CourseDomain(Domain):
     _catalog: Catalog | None = None
     #: The navigation tree, collected on first use after reading (see navigation.py).
     nav: Any = None
+    #: Glossary definitions by anchor, read on first use after reading (see terms.py).
+    term_definitions: dict[str, str] | None = None
 
     @property
     def articles(self) -> dict[str, ArticleRecord]:
@@ -163,6 +165,7 @@ class CourseDomain(Domain):
         """Drop what was derived from the records: they are changing."""
         self._catalog = None
         self.nav = None
+        self.term_definitions = None
 
     def note_links(self, docname: str, slugs: set[str]) -> None:
         if slugs:

@@ -27,7 +27,17 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.util.typing import OptionSpec
 
-LISTING_KINDS = ("level", "course", "category", "subject", "topic", "topics", "categories", "a-z")
+LISTING_KINDS = (
+    "level",
+    "course",
+    "category",
+    "subject",
+    "topic",
+    "topics",
+    "categories",
+    "a-z",
+    "home",
+)
 
 
 class listing(nodes.General, nodes.Element):
@@ -52,7 +62,7 @@ class CourseOverviewDirective(SphinxDirective):
         ):
             raise self.error(f"course-overview: unknown {kind} {slug!r}")
         out: list[nodes.Node] = []
-        if kind in paths.FOLDERS:
+        if kind in paths.FOLDERS and slug != "all":
             entry = taxonomy.get(kind, slug)
             lead = nodes.paragraph(entry.description, entry.description, classes=["course-lead"])
             out.append(lead)
@@ -323,7 +333,55 @@ class ListingRenderer:
             return self.entry_cards("subject", [s.slug for s in tx.subjects])
         if kind == "categories":
             return self.all_categories()
+        if kind == "home":
+            return self.level_cards()
         return []
+
+    def level_cards(self) -> list[nodes.Node]:
+        """The home page's path through the course: one card per level, in order."""
+        cards = []
+        for level in self.taxonomy.levels:
+            card = _container(
+                "sd-card",
+                "sd-sphinx-override",
+                "sd-w-100",
+                "sd-shadow-sm",
+                "course-card",
+                component="card",
+            )
+            body = _container("sd-card-body", component="card-body")
+            heading = nodes.paragraph(classes=["sd-card-title", "sd-font-weight-bold"])
+            heading += _link(
+                self.builder,
+                self.docname,
+                paths.generated_docname("level", level.slug),
+                level.title,
+            )
+            body += heading
+            count = self.catalog.count("level", level.slug)
+            body += nodes.paragraph(
+                "", _articles_count(count), classes=["sd-card-text", "course-count"]
+            )
+            courses = nodes.bullet_list(classes=["course-level-courses"])
+            for course in level.courses:
+                item = nodes.list_item()
+                item += nodes.paragraph(
+                    "",
+                    "",
+                    _link(
+                        self.builder,
+                        self.docname,
+                        paths.generated_docname("course", course.slug),
+                        course.title,
+                    ),
+                )
+                courses += item
+            body += courses
+            card += body
+            cards.append(card)
+        if not self.html:
+            return []
+        return [_grid(cards, columns="1 2 2 3")]
 
     def all_categories(self) -> list[nodes.Node]:
         out: list[nodes.Node] = []

@@ -1,0 +1,159 @@
+"""What an HTML page adds for readers: its stylesheet, search, sharing and page links.
+
+- Articles get search index entries for their title and keywords, so the
+  words students type find the article before pages that merely mention it.
+- Articles and generated pages get a description for link previews
+  (sphinxext-opengraph) from their summary or taxonomy description.
+- Previous / next links stay within the page's course.
+- Generated pages have no "edit this page" link (there is no file to edit).
+- ``{course-search}`` puts a search form in a page (the home page).
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.util.docutils import SphinxDirective
+
+from . import paths
+from .config import taxonomy_of
+from .domain import CourseDomain
+from .frontmatter import is_article
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import OptionSpec
+    from sphinx.writers.html5 import HTML5Translator
+
+STATIC = Path(__file__).with_name("static")
+
+
+class search_box(nodes.General, nodes.Element):
+    """A search form (HTML only)."""
+
+
+class CourseSearchDirective(SphinxDirective):
+    option_spec: ClassVar[OptionSpec] = {}
+
+    def run(self) -> list[nodes.Node]:
+        node = search_box()
+        self.set_source_info(node)
+        return [node]
+
+
+def visit_search_box_html(self: HTML5Translator, node: search_box) -> None:
+    action = html.escape(self.builder.get_relative_uri(self.builder.current_docname, "search"))
+    self.body.append(
+        f'<form class="course-search" action="{action}" method="get" role="search">'
+        '<label for="course-search-input">Search the course</label>'
+        '<input id="course-search-input" type="search" name="q" '
+        'placeholder="for example: conformity, Piaget, memory" autocomplete="off">'
+        '<button type="submit">Search</button></form>'
+    )
+    raise nodes.SkipNode
+
+
+def _skip(self: object, node: nodes.Element) -> None:
+    raise nodes.SkipNode
+
+
+def add_search_entries(app: Sphinx, doctree: nodes.document) -> None:
+    """Main index entries for an article's title and keywords (Sphinx search ranks them first)."""
+    env = app.env
+    docname = env.current_document.docname
+    domain = env.domains["course"]
+    assert isinstance(domain, CourseDomain)
+    record = domain.articles.get(docname)
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if record is None or section is None:
+        return
+    words = [record.title, *record.keywords]
+    entries = [("single", word, section["ids"][0], "main", None) for word in dict.fromkeys(words)]
+    index = addnodes.index(entries=entries, inline=False)
+    section.insert(1, index)
+
+
+def describe_page(app: Sphinx, doctree: nodes.document) -> None:
+    """Link previews describe a page by its summary (articles) or taxonomy description."""
+    env = app.env
+    docname = env.current_document.docname
+    description = page_description(env, docname)
+    if description:
+        env.metadata[docname]["og:description"] = description
+
+
+def page_description(env: BuildEnvironment, docname: str) -> str | None:
+    if is_article(docname):
+        domain = env.domains["course"]
+        assert isinstance(domain, CourseDomain)
+        record = domain.articles.get(docname)
+        return record.summary if record and record.summary else None
+    generated = paths.parse_generated(docname)
+    if generated:
+        entry = taxonomy_of(env).get(*generated)
+        return str(entry.description) if entry else None
+    return None
+
+
+def course_of(env: BuildEnvironment, docname: str | None) -> str | None:
+    """The course a page belongs to (articles and generated pages), else None."""
+    if not docname:
+        return None
+    taxonomy = taxonomy_of(env)
+    if is_article(docname):
+        domain = env.domains["course"]
+        assert isinstance(domain, CourseDomain)
+        record = domain.articles.get(docname)
+        return record.course if record else None
+    generated = paths.parse_generated(docname)
+    if generated is None:
+        return None
+    kind, slug = generated
+    if kind == "course":
+        return slug
+    if kind == "category":
+        return taxonomy.category(slug).course
+    return None
+
+
+def adjust_page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    env = app.env
+    if doctree is None:
+        return
+    course = course_of(env, pagename)
+    if course is not None:
+        relations = env.collect_relations().get(pagename, [None, None, None])
+        for key, neighbour in (("prev", relations[1]), ("next", relations[2])):
+            if course_of(env, neighbour) != course:
+                context[key] = None
+    if paths.parse_generated(pagename) or pagename.startswith(paths.GENERATED_DIR + "/"):
+        context["page_source_suffix"] = ""  # no "edit this page": the page is generated
+    description = page_description(env, pagename)
+    if description:
+        context["metatags"] = context.get("metatags", "") + (
+            f'\n<meta name="description" content="{html.escape(description)}">'
+        )
+
+
+def add_static(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]
+        app.add_css_file("course.css")
+
+
+def setup_htmlpage(app: Sphinx) -> None:
+    app.add_node(
+        search_box, html=(visit_search_box_html, None), latex=(_skip, None), text=(_skip, None)
+    )
+    app.add_directive("course-search", CourseSearchDirective)
+    app.connect("builder-inited", add_static)
+    app.connect("doctree-read", add_search_entries, priority=600)
+    app.connect("doctree-read", describe_page, priority=600)
+    app.connect("html-page-context", adjust_page_context, priority=400)
