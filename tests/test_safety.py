@@ -45,9 +45,9 @@ def assert_inert(page: BeautifulSoup, where: Path) -> None:
     assert page.find("meta", attrs={"http-equiv": True}) is None, where
 
 
-#: MyST prints these as visible, escaped text (nothing is dropped, so the build
-#: has nothing to warn about); `course check` reports them as SEC002 / SEC005.
-SHOWN_AS_TEXT = {"raw-html-block", "raw-html-inline", "js-link"}
+#: These come out as visible, escaped text (nothing is dropped, so the build has
+#: nothing to warn about); `course check` reports the first three as SEC002 / SEC005.
+SHOWN_AS_TEXT = {"raw-html-block", "raw-html-inline", "js-link", "graphviz-alt-attribute"}
 
 INJECTIONS: dict[str, tuple[str, str]] = {
     # name: (front-matter extra, body)
@@ -91,6 +91,10 @@ INJECTIONS: dict[str, tuple[str, str]] = {
     "graphviz-url": (
         "",
         "```{graphviz}\n:alt: x\n\ndigraph { a [URL=\"javascript:alert('dot')\"] }\n```",
+    ),
+    "graphviz-alt-attribute": (
+        "",
+        "```{graphviz}\n:alt: a diagram\" onerror=\"alert('alt')\n\ndigraph { a -> b }\n```",
     ),
     "button-js": ("", "```{button-link} javascript:alert('button')\nClick\n```"),
 }

@@ -16,12 +16,14 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.ext import graphviz as sphinx_graphviz
 from sphinx.ext.graphviz import Graphviz
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
@@ -148,9 +150,31 @@ class SafeGraphviz(Graphviz):
         return super().run()
 
 
+def html_visit_graphviz_escaped(self: Any, node: sphinx_graphviz.graphviz) -> None:
+    """Sphinx writes a diagram's ``alt`` into HTML unescaped: a quote in it could add
+    attributes (``onerror=...``) to the image. Escape it first."""
+    alt = node.get("alt")
+    if alt is not None:
+        node["alt"] = html.escape(alt, quote=True)
+    try:
+        sphinx_graphviz.html_visit_graphviz(self, node)
+    finally:
+        if alt is not None:
+            node["alt"] = alt
+
+
 def setup_guard(app: Sphinx) -> None:
     app.connect("source-read", refuse_parser_settings, priority=100)
     app.connect("config-inited", lock_down_myst, priority=900)
     app.connect("builder-inited", lock_down_settings)
     app.add_transform(UnsafeContentFilter)
     app.add_directive("graphviz", SafeGraphviz, override=True)
+    app.add_node(
+        sphinx_graphviz.graphviz,
+        override=True,
+        html=(html_visit_graphviz_escaped, None),
+        latex=(sphinx_graphviz.latex_visit_graphviz, None),
+        texinfo=(sphinx_graphviz.texinfo_visit_graphviz, None),
+        text=(sphinx_graphviz.text_visit_graphviz, None),
+        man=(sphinx_graphviz.man_visit_graphviz, None),
+    )

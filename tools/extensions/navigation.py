@@ -142,7 +142,7 @@ class NavTree:
         for section in self.sections:
             if section.caption:
                 parts.append(
-                    '<p class="caption" role="heading"><span class="caption-text">'
+                    '<p class="caption" role="heading" aria-level="2"><span class="caption-text">'
                     f"{html.escape(section.caption)}</span></p>"
                 )
             parts.append(
