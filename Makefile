@@ -31,6 +31,11 @@ system-pdf:
 system-test:
 	@$(PYTHON) tools/system_packages.py html pdf test
 
+# Test-only tools from npm (the Nu Html Checker), pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 html: $(STAMP) system-html
 	$(SPHINXBUILD) -b html $(SOURCE) $(BUILD)/html
 	@echo "Open $(abspath $(BUILD)/html/index.html)"
@@ -58,7 +63,7 @@ handout: $(STAMP) system-pdf
 	@test -n "$(CATEGORY)$(ARTICLE)" || { echo "usage: make handout CATEGORY=<slug> | ARTICLE=<slug>"; exit 2; }
 	$(BIN)/course handouts $(if $(CATEGORY),--category $(CATEGORY)) $(if $(ARTICLE),--article $(ARTICLE))
 
-test: $(STAMP) system-test
+test: $(STAMP) system-test node_modules/.installed
 	$(BIN)/python -m pytest
 
 clean:
