@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,3 +18,32 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return Path(__file__).resolve().parent / "roots"
+
+
+@pytest.fixture(scope="session")
+def real_site(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """The real docs/, built strictly once per test run: (the sphinx-build run, the HTML folder)."""
+    out = tmp_path_factory.mktemp("real-site")
+    html = out / "html"
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-W",
+        "--keep-going",
+        "-n",
+        "-j",
+        "2",
+        "-c",
+        str(ROOT / "conf"),
+        "-d",
+        str(out / "doctrees"),
+        str(ROOT / "docs"),
+        str(html),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    return done, html

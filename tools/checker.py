@@ -24,7 +24,7 @@ that slips past this check still cannot do harm.
 | REF002 | error    | {term} targets are glossary terms |
 | REF003 | error    | {cite} keys are in the bibliography |
 | IMG001 | error    | images exist inside docs/ |
-| IMG002 | error    | images have alt text |
+| IMG002 | error    | images and diagrams have alt text |
 | SEC001 | error    | no parser settings in front matter (myst, substitutions, html_meta) |
 | SEC002 | error    | no raw HTML |
 | SEC003 | error    | no raw directive |
@@ -232,7 +232,7 @@ class PageChecker:
         self.path = path
         self.page = parse_page(path)
         self.findings: list[Finding] = []
-        self.is_article = path.parent == site.docs / ARTICLES_DIR
+        self.is_article = path.resolve().parent == (site.docs / ARTICLES_DIR).resolve()
 
     def add(
         self, line: int, code: str, message: str, col: int = 1, severity: str = "error"
@@ -458,6 +458,12 @@ class PageChecker:
                     f"eval-rst block contains {danger.group(0).strip()!r}, which is not allowed",
                 )
             elif name == "graphviz":
+                if not re.search(r"^\s*:alt:\s*\S", body, re.MULTILINE):
+                    self.add(
+                        block.start,
+                        "IMG002",
+                        "the diagram has no :alt: text (describe what it shows)",
+                    )
                 if block.args:
                     self.add(
                         block.start,
@@ -497,6 +503,8 @@ def prose_text(page: Page) -> str:
 
 
 def check_paths(paths: Iterable[Path], docs: Path, taxonomy: Taxonomy) -> list[Finding]:
+    docs = docs.resolve()
+    paths = [p.resolve() for p in paths]
     site = Site.load(docs, taxonomy)
     files: list[Path] = []
     for path in paths:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -82,9 +83,15 @@ def cmd_handouts(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     taxonomy = load_taxonomy(TAXONOMY)
     counts: dict[str, int] = {}
-    for article in scan_articles(DOCS):
+    articles = scan_articles(DOCS)
+    for article in articles:
         if article.category:
             counts[article.category] = counts.get(article.category, 0) + 1
+    topic_counts: dict[str, int] = {}
+    for article in articles:
+        topics = article.front_matter.data.get("topics") if article.front_matter else None
+        for topic in topics if isinstance(topics, list) else []:
+            topic_counts[str(topic)] = topic_counts.get(str(topic), 0) + 1
     if args.json:
         data = [
             {
@@ -107,15 +114,31 @@ def cmd_list(args: argparse.Namespace) -> int:
             }
             for level in taxonomy.levels
         ]
-        print(json.dumps(data, indent=2))
+        topics = [
+            {
+                "subject": subject.slug,
+                "topics": [
+                    {"topic": t.slug, "title": t.title, "articles": topic_counts.get(t.slug, 0)}
+                    for t in subject.topics
+                ],
+            }
+            for subject in taxonomy.subjects
+        ]
+        print(json.dumps({"levels": data, "subjects": topics}, indent=2))
         return 0
-    width = max(len(c.slug) for c in taxonomy.categories)
+    width = max(len(e.slug) for e in [*taxonomy.categories, *taxonomy.topics])
+    print("Course categories (front matter 'category'):")
     for level in taxonomy.levels:
         print(level.title)
         for course in level.courses:
             print(f"  {course.title}")
             for cat in course.categories:
                 print(f"    {cat.slug:<{width}}  {counts.get(cat.slug, 0):>3}  {cat.title}")
+    print("\nTopic categories (front matter 'topics'):")
+    for subject in taxonomy.subjects:
+        print(f"  {subject.title}")
+        for topic in subject.topics:
+            print(f"    {topic.slug:<{width}}  {topic_counts.get(topic.slug, 0):>3}  {topic.title}")
     return 0
 
 
@@ -181,6 +204,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if hasattr(signal, "SIGPIPE"):  # `course list | head` ends quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     args = parser().parse_args(argv)
     try:
         return int(args.func(args))

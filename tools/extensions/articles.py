@@ -93,7 +93,7 @@ def _header(env: BuildEnvironment, record: ArticleRecord, minutes: int) -> list[
         cat = taxonomy.category(record.category)
         course = taxonomy.course(cat.course)
         level = taxonomy.level(cat.level)
-        trail = nodes.paragraph(classes=["course-trail"])
+        trail = nodes.paragraph(classes=["course-trail", "no-search"])
         badge = _xref("level", level.slug, level.title)
         badge.children[0]["classes"] += [
             "sd-sphinx-override",
@@ -113,7 +113,9 @@ def _header(env: BuildEnvironment, record: ArticleRecord, minutes: int) -> list[
     unit = "minute" if minutes == 1 else "minutes"
     out.append(
         nodes.paragraph(
-            "", f"Reading time: about {minutes} {unit}", classes=["course-reading-time"]
+            "",
+            f"Reading time: about {minutes} {unit}",
+            classes=["course-reading-time", "no-search"],
         )
     )
     if record.objectives:
@@ -176,8 +178,8 @@ def record_article(app: Sphinx, doctree: nodes.document) -> None:
     at = 0 if title_index is None else title_index + 1
     section[at:at] = header
     slug = record.slug
-    section += listing(kind="article", slug=slug, what="related")
-    section += listing(kind="article", slug=slug, what="similar")
+    section += listing(kind="article", entry=slug, what="related")
+    section += listing(kind="article", entry=slug, what="similar")
 
 
 def check_related(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -252,7 +252,8 @@ class CourseDomain(Domain):
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
         for record in self.articles.values():
-            yield record.slug, record.title, "article", record.docname, "", 1
+            # Priority -1: in objects.inv for intersphinx, but not a separate search hit.
+            yield record.slug, record.title, "article", record.docname, "", -1
 
 
 def catalog_of(env: BuildEnvironment) -> Catalog:

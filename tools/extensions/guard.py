@@ -138,6 +138,13 @@ class SafeGraphviz(Graphviz):
                     line=self.lineno,
                 )
             ]
+        if not self.options.get("alt", "").strip():
+            logger.warning(
+                "graphviz: the diagram has no :alt: text; describe what it shows",
+                location=(self.env.current_document.docname, self.lineno),
+                type="course",
+                subtype="alt",
+            )
         bad = _DOT_FILE_ATTRS.search("\n".join(self.content))
         if bad:
             return [

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
+from sphinx.writers.html5 import HTML5Translator
 
 from . import paths
 from .config import taxonomy_of
@@ -26,11 +27,12 @@ from .frontmatter import is_article
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
-    from sphinx.writers.html5 import HTML5Translator
 
 STATIC = Path(__file__).with_name("static")
+SCORER = Path(__file__).with_name("scorer.js")
 
 
 class search_box(nodes.General, nodes.Element):
@@ -58,6 +60,14 @@ def visit_search_box_html(self: HTML5Translator, node: search_box) -> None:
     raise nodes.SkipNode
 
 
+def visit_citation_html(self: HTML5Translator, node: nodes.citation) -> None:
+    """docutils marks reference-list entries ``doc-biblioentry``, a role DPUB-ARIA 1.1
+    deprecated; inside ``role="list"`` assistive technology expects list items."""
+    if not isinstance(node.previous_sibling(), type(node)):
+        self.body.append('<div role="list" class="citation-list">\n')
+    self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
+
+
 def _skip(self: object, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
@@ -73,7 +83,9 @@ def add_search_entries(app: Sphinx, doctree: nodes.document) -> None:
     if record is None or section is None:
         return
     words = [record.title, *record.keywords]
-    entries = [("single", word, section["ids"][0], "main", None) for word in dict.fromkeys(words)]
+    # No anchor: the entry leads to the page itself, so search shows the
+    # article once (its title hit and its index hits merge into one result).
+    entries = [("single", word, "", "main", None) for word in dict.fromkeys(words)]
     index = addnodes.index(entries=entries, inline=False)
     section.insert(1, index)
 
@@ -142,10 +154,17 @@ def adjust_page_context(
         )
 
 
+def use_course_scorer(app: Sphinx, config: Config) -> None:
+    """Rank articles first in search (see scorer.js), unless conf.py names its own scorer."""
+    if not config.html_search_scorer:
+        config.html_search_scorer = str(SCORER)
+
+
 def add_static(app: Sphinx) -> None:
     if app.builder.format == "html":
         app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]
         app.add_css_file("course.css")
+        app.add_js_file("course.js", defer="defer")
 
 
 def setup_htmlpage(app: Sphinx) -> None:
@@ -153,6 +172,10 @@ def setup_htmlpage(app: Sphinx) -> None:
         search_box, html=(visit_search_box_html, None), latex=(_skip, None), text=(_skip, None)
     )
     app.add_directive("course-search", CourseSearchDirective)
+    app.add_node(
+        nodes.citation, override=True, html=(visit_citation_html, HTML5Translator.depart_citation)
+    )
+    app.connect("config-inited", use_course_scorer)
     app.connect("builder-inited", add_static)
     app.connect("doctree-read", add_search_entries, priority=600)
     app.connect("doctree-read", describe_page, priority=600)

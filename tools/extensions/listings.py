@@ -41,7 +41,10 @@ LISTING_KINDS = (
 
 
 class listing(nodes.General, nodes.Element):
-    """Placeholder: ``what`` ('articles', 'children', 'related', 'similar') of ``kind``/``slug``."""
+    """Placeholder: ``what`` ('articles', 'children', 'related', 'similar') of ``kind``/``entry``.
+
+    (Not ``slug``: MyST turns a ``slug`` attribute into an HTML id.)
+    """
 
 
 def _skip(self: object, node: nodes.Element) -> None:
@@ -73,9 +76,9 @@ class CourseOverviewDirective(SphinxDirective):
             "topics": "children",
             "categories": "children",
         }.get(kind, "articles")
-        out.append(listing(kind=kind, slug=slug, what=what))
+        out.append(listing(kind=kind, entry=slug, what=what))
         if kind in ("category", "topic"):
-            out.append(listing(kind=kind, slug=slug, what="similar"))
+            out.append(listing(kind=kind, entry=slug, what="similar"))
         for node in out:
             self.set_source_info(node)
         return out
@@ -261,7 +264,7 @@ class ListingRenderer:
             "topics": "Topics",
             "categories": "Course categories",
         }
-        section = _container("course-similar")
+        section = _container("course-similar", "no-search")
         heading = nodes.rubric(
             "Similar categories", "Similar categories", classes=["course-block-title"]
         )
@@ -297,7 +300,7 @@ class ListingRenderer:
                     para += nodes.Text("; ")
                 para += _link(self.builder, self.docname, r.docname, r.title)
             return [para]
-        block = _container("course-related")
+        block = _container("course-related", "no-search")
         block += nodes.rubric(
             "Related articles", "Related articles", classes=["course-block-title"]
         )
@@ -305,7 +308,7 @@ class ListingRenderer:
         return [block]
 
     def render(self, node: listing) -> list[nodes.Node]:
-        kind, slug, what = node["kind"], node["slug"], node["what"]
+        kind, slug, what = node["kind"], node["entry"], node["what"]
         tx, cat = self.taxonomy, self.catalog
         if what == "related":
             record = cat.by_slug.get(slug)

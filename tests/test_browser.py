@@ -1,0 +1,248 @@
+"""The built site in real headless Chromium (Debian's), as a student uses it.
+
+Screenshots for people to look at go to build/screenshots/; axe-core and the
+Nu Html Checker figures go to build/reports/.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import subprocess
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "build" / "screenshots"
+REPORTS = ROOT / "build" / "reports"
+CHROMIUM = "/usr/bin/chromium"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="needs Debian's chromium (system packages 'test')"
+)
+
+PAGE_TYPES = {
+    "home": "index.html",
+    "level": "browse/levels/year-10.html",
+    "course": "browse/courses/abnormal-psychology.html",
+    "category": "browse/categories/treatment-approaches.html",
+    "article": "articles/therapeutic-alliance.html",
+    "glossary": "glossary.html",
+    "search": "search.html?q=memory",
+    "404": "404.html",
+}
+
+
+@pytest.fixture(scope="module")
+def base_url(real_site: tuple[Any, Path]) -> Iterator[str]:
+    done, html = real_site
+    assert done.returncode == 0, done.stderr[-2000:]
+    # Served under /course/, as on the real host, so the 404 page's absolute links work.
+    root = html.parent / "served"
+    root.mkdir(exist_ok=True)
+    if not (root / "course").exists():
+        (root / "course").symlink_to(html, target_is_directory=True)
+    handler = functools.partial(QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/course/"
+    server.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def shot(tab: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def test_walk_from_home_to_an_article_in_four_clicks(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    shot(page, "01-home")
+    page.locator("article .course-card a", has_text="University modules").first.click()
+    assert page.locator("h1").inner_text().startswith("University modules")
+    page.locator("article .course-card a", has_text="Abnormal Psychology").first.click()
+    assert page.locator("h1").inner_text().startswith("Abnormal Psychology")
+    page.locator("article .course-card a", has_text="Treatment Approaches").first.click()
+    assert "Treatment Approaches" in page.locator("h1").inner_text()
+    shot(page, "02-category")
+    page.locator("article .course-card a", has_text="Therapeutic Alliance").first.click()
+    assert "Therapeutic Alliance" in page.locator("h1").inner_text()
+    assert page.locator(".course-trail").inner_text().startswith("University modules")
+    shot(page, "03-article")
+
+
+@pytest.mark.parametrize(
+    ("query", "article"),
+    [
+        ("therapeutic alliance", "therapeutic-alliance"),
+        ("conformity", "conformity-and-obedience"),
+        ("Piaget", "piagets-stages"),
+    ],
+)
+def test_search_lists_the_right_article_first(
+    page: Any, base_url: str, query: str, article: str
+) -> None:
+    page.goto(base_url)
+    page.fill("#course-search-input", query)
+    page.press("#course-search-input", "Enter")
+    first = page.locator("#search-results li a").first
+    first.wait_for(timeout=15000)
+    assert f"articles/{article}.html" in first.get_attribute("href")
+    shot(page, f"04-search-{article}")
+    first.click()
+    page.wait_for_url(f"**/articles/{article}.html*")
+
+
+def test_review_question_answer_opens(page: Any, base_url: str) -> None:
+    page.goto(base_url + PAGE_TYPES["article"])
+    answer = page.locator("details.course-answer").first
+    body = answer.locator(".sd-summary-content")
+    assert not body.is_visible()
+    answer.locator("summary").click()
+    assert body.is_visible()
+    answer.scroll_into_view_if_needed()
+    shot(page, "05-answer-open")
+
+
+def test_glossary_term_shows_definition_on_hover_and_focus(page: Any, base_url: str) -> None:
+    page.goto(base_url + PAGE_TYPES["article"])
+    term = page.locator(".course-term").first
+    tip = term.locator(".course-term-tip")
+    assert not tip.is_visible()
+    term.locator("a").focus()
+    assert tip.is_visible() and len(tip.inner_text()) > 20
+    page.mouse.move(0, 0)
+    term.hover()
+    assert tip.is_visible()
+    box = tip.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 1280
+    shot(page, "06-term-tooltip")
+
+
+def test_term_is_a_plain_link_without_javascript(browser: Any, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(base_url + PAGE_TYPES["article"])
+    link = tab.locator(".course-term a").first
+    href = link.get_attribute("href")
+    assert href.startswith("../glossary.html#term-")
+    link.click()
+    tab.wait_for_url("**/glossary.html#term-*")
+    context.close()
+
+
+def test_dark_mode_toggle(page: Any, base_url: str) -> None:
+    page.goto(base_url + PAGE_TYPES["article"])
+    toggle = page.locator(".theme-toggle:visible").first
+    before = page.evaluate("document.body.dataset.theme")
+    toggle.click()
+    after = page.evaluate("document.body.dataset.theme")
+    assert before != after
+    while page.evaluate("document.body.dataset.theme") != "dark":
+        toggle.click()
+    assert page.evaluate("document.body.dataset.theme") == "dark"
+    shot(page, "07-article-dark")
+
+
+@pytest.mark.parametrize("kind", list(PAGE_TYPES))
+def test_no_sideways_scrolling_on_a_phone(browser: Any, base_url: str, kind: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    tab = context.new_page()
+    tab.goto(base_url + PAGE_TYPES[kind])
+    tab.wait_for_load_state("networkidle")
+    overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if kind in ("home", "article"):
+        shot(tab, f"08-phone-{kind}")
+    context.close()
+    assert overflow <= 0, f"{kind} scrolls sideways by {overflow}px"
+
+
+def test_accessibility_axe(browser: Any, base_url: str) -> None:
+    """No serious or critical axe-core violations on any page type, light or dark."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    report: dict[str, dict[str, int]] = {}
+    serious: list[str] = []
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+        tab = context.new_page()
+        for kind, rel in PAGE_TYPES.items():
+            tab.goto(base_url + rel)
+            tab.wait_for_load_state("networkidle")
+            tab.evaluate(f"document.body.dataset.theme = '{scheme}'")
+            results = axe.run(tab)
+            counts = Counter(v["impact"] for v in results.response["violations"])
+            report[f"{kind}/{scheme}"] = dict(counts)
+            serious += [
+                f"{kind}/{scheme}: {v['id']} ({v['impact']}): {v['help']} e.g. {v['nodes'][0]['html'][:120]}"
+                for v in results.response["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
+        context.close()
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    (REPORTS / "axe.json").write_text(json.dumps(report, indent=2, sort_keys=True))
+    assert serious == [], "\n".join(serious)
+
+
+@pytest.mark.skipif(
+    shutil.which("java") is None or not VNU.exists(), reason="needs Java and npm's vnu-jar"
+)
+def test_html_checker_finds_no_errors(real_site: tuple[Any, Path]) -> None:
+    """The Nu Html Checker on one page of each type: no errors."""
+    _, html = real_site
+    files = [str(html / rel.split("?")[0]) for rel in PAGE_TYPES.values()]
+    done = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    messages = json.loads(done.stderr or done.stdout)["messages"]
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    per_page = Counter(m["url"].split(str(html))[-1] for m in messages)
+    (REPORTS / "vnu.json").write_text(
+        json.dumps({"errors_per_page": per_page, "messages": messages}, indent=2)
+    )
+    assert [f"{m['url'].split(str(html))[-1]}: {m['message']}" for m in messages] == []
