@@ -64,6 +64,9 @@ class Catalog:
         self.by_level: dict[str, list[ArticleRecord]] = defaultdict(list)
         self.by_keyword: dict[str, list[ArticleRecord]] = defaultdict(list)
         self.referenced_by: dict[str, list[ArticleRecord]] = defaultdict(list)
+        # Sets computed once, for ranking related articles.
+        self._topic_sets = {r.slug: frozenset(r.topics) for r in ordered}
+        self._keyword_sets = {r.slug: frozenset(_keywords(r)) for r in ordered}
         for rec in ordered:
             if rec.category:
                 self.by_category[rec.category].append(rec)
@@ -145,10 +148,10 @@ class Catalog:
         return chosen
 
     def _scores(self, rec: ArticleRecord, cand: ArticleRecord) -> tuple[int, int, int, int]:
-        shared_topics = len(set(rec.topics) & set(cand.topics))
+        shared_topics = len(self._topic_sets[rec.slug] & self._topic_sets[cand.slug])
         same_category = int(rec.category is not None and rec.category == cand.category)
         adjacent = int(self._adjacent(rec, cand))
-        shared_keywords = len(_keywords(rec) & _keywords(cand))
+        shared_keywords = len(self._keyword_sets[rec.slug] & self._keyword_sets[cand.slug])
         return shared_topics, same_category, adjacent, shared_keywords
 
     def _rank(self, rec: ArticleRecord, cand: ArticleRecord) -> tuple[int | str, ...]:
@@ -198,15 +201,22 @@ class Catalog:
         return self._similar(cat.slug, subjects=cat.subjects, own_topics=())
 
     def similar_for_article(self, rec: ArticleRecord) -> dict[str, list[SimilarEntry]]:
+        """The category's own similar categories, plus the subjects of the article's topics.
+
+        Other levels come from the category's subjects only (not the topics'), so
+        one category's count appears on a bounded set of pages, not on all of them.
+        """
         if rec.category is None:
             return {}
         cat = self.taxonomy.category(rec.category)
-        subjects = list(cat.subjects)
+        topic_subjects = list(cat.subjects)
         for topic in rec.topics:
             subject = self.taxonomy.topic(topic).subject
-            if subject not in subjects:
-                subjects.append(subject)
-        return self._similar(cat.slug, subjects=tuple(subjects), own_topics=rec.topics)
+            if subject not in topic_subjects:
+                topic_subjects.append(subject)
+        groups = self._similar(cat.slug, subjects=cat.subjects, own_topics=rec.topics)
+        groups["topics"] = self._topics_of(tuple(topic_subjects), own_topics=rec.topics)
+        return groups
 
     def similar_for_topic(self, slug: str) -> dict[str, list[SimilarEntry]]:
         topic = self.taxonomy.topic(slug)
@@ -236,13 +246,21 @@ class Catalog:
             for c in self.taxonomy.course(cat.course).categories
             if c.slug != slug
         ]
-        topics = [
+        return {
+            "other_levels": other_levels,
+            "siblings": siblings,
+            "topics": self._topics_of(subjects, own_topics),
+        }
+
+    def _topics_of(
+        self, subjects: tuple[str, ...], own_topics: tuple[str, ...]
+    ) -> list[SimilarEntry]:
+        return [
             SimilarEntry("topic", t.slug, self.count("topic", t.slug))
             for s in subjects
             for t in self.taxonomy.subject(s).topics
             if t.slug not in own_topics
         ]
-        return {"other_levels": other_levels, "siblings": siblings, "topics": topics}
 
 
 def _keywords(rec: ArticleRecord) -> set[str]:

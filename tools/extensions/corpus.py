@@ -7,6 +7,7 @@ same facts; both get them here, from the same front-matter reader the build uses
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,14 +23,8 @@ class ArticleFile:
     slug: str
     path: Path
     title: str
-    front_matter: FrontMatter | None
-
-    @property
-    def category(self) -> str | None:
-        if self.front_matter is None:
-            return None
-        value = self.front_matter.data.get("category")
-        return value if isinstance(value, str) else None
+    category: str | None
+    front_matter: FrontMatter | None = None
 
 
 def first_heading(lines: list[str], start: int) -> tuple[str, int] | None:
@@ -54,7 +49,14 @@ def read_article(path: Path) -> ArticleFile:
     fm, _ = read_front_matter(text)
     lines = text.splitlines()
     heading = first_heading(lines, fm.last_line if fm else 0)
-    return ArticleFile(path.stem, path, heading[0] if heading else path.stem, fm)
+    category = fm.data.get("category") if fm else None
+    return ArticleFile(
+        path.stem,
+        path,
+        heading[0] if heading else path.stem,
+        category if isinstance(category, str) else None,
+        fm,
+    )
 
 
 def article_paths(srcdir: Path) -> list[Path]:
@@ -64,3 +66,31 @@ def article_paths(srcdir: Path) -> list[Path]:
 def scan_articles(srcdir: Path) -> list[ArticleFile]:
     """Every article under ``docs/articles/``, sorted by file name."""
     return [read_article(p) for p in article_paths(srcdir)]
+
+
+def scan_titles_and_categories(srcdir: Path, cache: Path) -> list[ArticleFile]:
+    """Slug, title and category of every article, re-reading only files that changed.
+
+    Runs before every build (the toctrees need it), so on a large site the
+    answers are kept in *cache* by file size and modification time.
+    """
+    try:
+        known = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    out: list[ArticleFile] = []
+    fresh: dict[str, list[object]] = {}
+    for path in article_paths(srcdir):
+        stat = path.stat()
+        stamp = [stat.st_mtime_ns, stat.st_size]
+        entry = known.get(path.name)
+        if entry and entry[:2] == stamp:
+            article = ArticleFile(path.stem, path, entry[2], entry[3])
+        else:
+            article = read_article(path)
+        fresh[path.name] = [*stamp, article.title, article.category]
+        out.append(article)
+    if fresh != known:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(fresh), encoding="utf-8")
+    return out

@@ -136,16 +136,24 @@ class CourseDomain(Domain):
         "reread": set(),  # docnames with front-matter problems, read again each build
         "links": {},  # docname -> set of article slugs the page links to
         "views": {},  # builder -> docname -> digest of what the page showed when last written
+        "inputs": {},  # builder -> digest of the data the views were computed from
         "terms": {},  # docname -> glossary terms the page links to
     }
     indices: ClassVar[list[type[Index]]] = [CategoryIndex, TopicIndex]
-    data_version = 2
+    data_version = 3
 
     _catalog: Catalog | None = None
     #: The navigation tree, collected on first use after reading (see navigation.py).
     nav: Any = None
     #: Glossary definitions by anchor, read on first use after reading (see terms.py).
     term_definitions: dict[str, str] | None = None
+    _relations: dict[str, list[str | None]] | None = None
+
+    def relations(self) -> dict[str, list[str | None]]:
+        """Sphinx's parent/previous/next map, collected once per build (it walks every page)."""
+        if self._relations is None:
+            self._relations = self.env.collect_relations()
+        return self._relations
 
     @property
     def articles(self) -> dict[str, ArticleRecord]:
@@ -166,6 +174,7 @@ class CourseDomain(Domain):
         self._catalog = None
         self.nav = None
         self.term_definitions = None
+        self._relations = None
 
     def note_links(self, docname: str, slugs: set[str]) -> None:
         if slugs:

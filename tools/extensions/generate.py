@@ -18,7 +18,7 @@ from sphinx.util import logging
 
 from . import paths
 from .config import taxonomy_of
-from .corpus import ArticleFile, scan_articles
+from .corpus import ArticleFile, scan_titles_and_categories
 from .taxonomy import Taxonomy
 
 if TYPE_CHECKING:
@@ -128,7 +128,8 @@ def render_pages(taxonomy: Taxonomy, articles: list[ArticleFile]) -> dict[str, s
 def write_generated_pages(app: Sphinx) -> None:
     """Bring ``docs/browse/`` in line with the taxonomy and the articles on disk."""
     srcdir = Path(app.srcdir)
-    pages = render_pages(taxonomy_of(app.env), scan_articles(srcdir))
+    articles = scan_titles_and_categories(srcdir, Path(app.doctreedir) / "course-articles.json")
+    pages = render_pages(taxonomy_of(app.env), articles)
     root = srcdir / paths.GENERATED_DIR
     wanted = {srcdir / f"{docname}.md": text for docname, text in pages.items()}
     written = 0

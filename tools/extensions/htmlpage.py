@@ -141,7 +141,9 @@ def adjust_page_context(
         return
     course = course_of(env, pagename)
     if course is not None:
-        relations = env.collect_relations().get(pagename, [None, None, None])
+        domain = env.domains["course"]
+        assert isinstance(domain, CourseDomain)
+        relations = domain.relations().get(pagename, [None, None, None])
         for key, neighbour in (("prev", relations[1]), ("next", relations[2])):
             if course_of(env, neighbour) != course:
                 context[key] = None

@@ -94,14 +94,31 @@ def _digest(view: Any) -> str:
     return hashlib.sha256(pickle.dumps(view, protocol=4)).hexdigest()
 
 
+def inputs_digest(env: BuildEnvironment, domain: CourseDomain) -> str:
+    """Everything page views are computed from; if it is unchanged, no view changed."""
+    return _digest(
+        (
+            sorted(domain.articles.items()),
+            sorted((d, sorted(s)) for d, s in domain.data["links"].items()),
+            sorted((d, t.astext()) for d, t in env.titles.items()),
+            sorted((d, list(children)) for d, children in env.toctree_includes.items()),
+            sorted(env.found_docs),
+        )
+    )
+
+
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain = env.domains["course"]
     assert isinstance(domain, CourseDomain)
+    inputs = inputs_digest(env, domain)
+    if domain.data["inputs"].get(app.builder.name) == inputs:
+        return []  # nothing any page shows can have changed (a no-change rebuild)
+    domain.data["inputs"][app.builder.name] = inputs
     catalog = domain.catalog()
     # Kept per builder: a LaTeX build on the same environment must not mark
     # the HTML pages as up to date.
     previous: dict[str, str] = domain.data["views"].get(app.builder.name, {})
-    relations = env.collect_relations()
+    relations = domain.relations()
     current = {
         doc: _digest(page_view(env, domain, catalog, relations, doc))
         for doc in sorted(env.found_docs)

@@ -1,0 +1,345 @@
+"""``make bench``: how the build scales with the number of articles.
+
+Generates a synthetic corpus of N articles spread over the real taxonomy
+(complete front matter, role links, related lists, review questions and
+glossary terms) in a temporary folder, then times, in the same run:
+
+- the full HTML build, serial and with ``make html``'s parallelism;
+- the same corpus with plain Sphinx + MyST + furo (our extensions and
+  generated pages off): the baseline;
+- the ``dummy`` builder (reading only: the floor);
+- incremental builds after a body edit and after a category edit, and a
+  no-change rebuild;
+- the peak memory of each full build, and the size of an article's HTML.
+
+Each figure is the median of ``--runs`` runs (the baseline at 1,000 articles
+or more runs once: it takes minutes). Results go to build/bench/results.json
+and are printed as a table. The text is filler: it is never course content.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tools.extensions.taxonomy import Taxonomy, load_taxonomy
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "build" / "bench" / "results.json"
+WORDS = [
+    "mind",
+    "behaviour",
+    "memory",
+    "attention",
+    "learning",
+    "study",
+    "evidence",
+    "model",
+    "theory",
+    "people",
+    "group",
+    "child",
+    "thinking",
+    "feeling",
+    "change",
+    "research",
+    "method",
+    "result",
+    "example",
+    "question",
+    "answer",
+    "idea",
+    "process",
+    "school",
+    "friend",
+    "reward",
+    "habit",
+    "brain",
+    "signal",
+    "test",
+    "score",
+    "measure",
+    "pattern",
+    "stage",
+    "skill",
+]
+TERMS = [f"bench term {i}" for i in range(60)]
+
+
+def parallel_jobs() -> int:
+    """What ``make html`` uses: one more than the cores (Sphinx writes with jobs - 1 workers)."""
+    return (os.cpu_count() or 1) + 1
+
+
+def sentence(rng: random.Random) -> str:
+    words = rng.choices(WORDS, k=rng.randint(8, 16))
+    return " ".join(words).capitalize() + "."
+
+
+def paragraph(rng: random.Random, n: int) -> str:
+    return " ".join(sentence(rng) for _ in range(n))
+
+
+def article(i: int, n: int, taxonomy: Taxonomy, rng: random.Random) -> str:
+    cats = taxonomy.categories
+    topics = taxonomy.topics
+    category = cats[i % len(cats)].slug
+    chosen = rng.sample(topics, 2)
+    related = sorted({f"bench-{rng.randrange(n):05d}" for _ in range(2)} - {f"bench-{i:05d}"})
+    link = f"bench-{(i + 1) % n:05d}"
+    terms = rng.sample(TERMS, 3)
+    sections = []
+    for s in range(3):
+        sections.append(
+            f"## Part {s + 1}\n\n{paragraph(rng, 5)} See {{term}}`{terms[s]}`.\n\n{paragraph(rng, 5)}\n"
+        )
+    return f"""---
+category: {category}
+topics: [{chosen[0].slug}, {chosen[1].slug}]
+related: [{", ".join(related)}]
+summary: A synthetic article number {i} for measuring build time.
+objectives:
+  - Describe part one.
+  - Explain part two.
+keywords: [{rng.choice(WORDS)}, {rng.choice(WORDS)}]
+---
+
+# Bench Article {i:05d} {rng.choice(WORDS).capitalize()}
+
+{paragraph(rng, 4)} Next: {{article}}`{link}`, and {{category}}`{category}`.
+
+{"".join(sections)}
+## Review questions
+
+::::{{question}}
+{sentence(rng)[:-1]}?
+
+:::{{answer}}
+{paragraph(rng, 2)}
+:::
+::::
+
+:::{{instructor-note}}
+{paragraph(rng, 1)}
+:::
+"""
+
+
+def make_corpus(folder: Path, n: int, taxonomy: Taxonomy) -> None:
+    rng = random.Random(n)
+    docs = folder / "docs"
+    (docs / "articles").mkdir(parents=True)
+    for i in range(n):
+        (docs / "articles" / f"bench-{i:05d}.md").write_text(
+            article(i, n, taxonomy, rng), encoding="utf-8"
+        )
+    glossary = "\n".join(f"{t}\n  Filler definition of {t}.\n" for t in TERMS)
+    (docs / "glossary.md").write_text(f"# Glossary\n\n```{{glossary}}\n:sorted:\n\n{glossary}```\n")
+    (docs / "index.md").write_text(
+        "# Bench\n\n```{course-toctree}\n```\n\n```{toctree}\n:hidden:\n\nglossary\n```\n"
+    )
+    # The baseline: plain Sphinx + MyST + furo, every article in one toctree.
+    base = folder / "baseline"
+    (base / "articles").mkdir(parents=True)
+    for path in (docs / "articles").glob("*.md"):
+        shutil.copy2(path, base / "articles" / path.name)
+    shutil.copy2(docs / "glossary.md", base / "glossary.md")
+    (base / "index.md").write_text("# Bench\n\n```{toctree}\n:glob:\n\nglossary\narticles/*\n```\n")
+    (base / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinx_design"]\n'
+        'myst_enable_extensions = ["colon_fence"]\n'
+        'html_theme = "furo"\n'
+        'suppress_warnings = ["myst.role_unknown", "myst.directive_unknown", "ref.term"]\n'
+    )
+
+
+def run(command: list[str]) -> tuple[float, float]:
+    """Wall time in seconds and peak RSS (MB) of one build (its largest process)."""
+    probe = (
+        "import resource, subprocess, sys, time;"
+        "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL);"
+        "d = time.perf_counter() - t;"
+        "print(d, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *command], capture_output=True, text=True, check=True
+    )
+    seconds, rss_kb, code = done.stdout.split()
+    if code != "0":
+        raise RuntimeError(f"build failed ({code}): {' '.join(command)}\n{done.stderr[-2000:]}")
+    return float(seconds), int(rss_kb) / 1024
+
+
+def sphinx(
+    source: Path,
+    out: Path,
+    *,
+    conf: Path | None,
+    builder: str = "html",
+    jobs: int = 1,
+    fresh: bool = True,
+) -> list[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        builder,
+        "-q",
+        "-j",
+        str(jobs),
+        "-d",
+        str(out / "doctrees"),
+    ]
+    if conf is not None:
+        command += ["-c", str(conf)]
+    if fresh:
+        command.append("-E")
+    return [*command, str(source), str(out / builder)]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def measure(n: int, runs: int, folder: Path) -> dict[str, float]:
+    taxonomy = load_taxonomy(ROOT / "conf" / "taxonomy.yaml")
+    make_corpus(folder, n, taxonomy)
+    docs, conf, base = folder / "docs", ROOT / "conf", folder / "baseline"
+    jobs = parallel_jobs()
+    timings: dict[str, list[float]] = {
+        k: [] for k in ("serial", "parallel", "baseline", "dummy", "body", "category", "noop")
+    }
+    rss: list[float] = []
+
+    def clean(out: Path) -> Path:
+        shutil.rmtree(out, ignore_errors=True)
+        return out
+
+    for _ in range(runs):
+        t, m = run(sphinx(docs, clean(folder / "out-serial"), conf=conf))
+        timings["serial"].append(t)
+        rss.append(m)
+        t, m = run(sphinx(docs, clean(folder / "out"), conf=conf, jobs=jobs))
+        timings["parallel"].append(t)
+        rss.append(m)
+        t, _m = run(sphinx(docs, clean(folder / "out-dummy"), conf=conf, builder="dummy"))
+        timings["dummy"].append(t)
+        # Incremental builds, on top of the parallel build, as `make html` runs them.
+        target = docs / "articles" / "bench-00001.md"
+        edit(target, "## Part 1", "## Part 1\n\nAn added sentence.")
+        timings["body"].append(
+            run(sphinx(docs, folder / "out", conf=conf, jobs=jobs, fresh=False))[0]
+        )
+        old = taxonomy.categories[1].slug
+        new = taxonomy.categories[2].slug
+        text = target.read_text(encoding="utf-8")
+        now = old if f"category: {new}" in text else new
+        edit(target, text.split("\n")[1], f"category: {now}")
+        timings["category"].append(
+            run(sphinx(docs, folder / "out", conf=conf, jobs=jobs, fresh=False))[0]
+        )
+        timings["noop"].append(
+            run(sphinx(docs, folder / "out", conf=conf, jobs=jobs, fresh=False))[0]
+        )
+    for _ in range(1 if n >= 1000 else runs):
+        t, m = run(sphinx(base, clean(folder / "out-baseline"), conf=None))
+        timings["baseline"].append(t)
+    page = folder / "out" / "html" / "articles" / "bench-00002.html"
+    return {
+        "full_serial_s": statistics.median(timings["serial"]),
+        "full_parallel_s": statistics.median(timings["parallel"]),
+        "baseline_full_s": statistics.median(timings["baseline"]),
+        "dummy_s": statistics.median(timings["dummy"]),
+        "incr_body_s": statistics.median(timings["body"]),
+        "incr_category_s": statistics.median(timings["category"]),
+        "noop_s": statistics.median(timings["noop"]),
+        "peak_rss_mb": max(rss),
+        "article_kb": page.stat().st_size / 1024,
+        "jobs": jobs,
+        "runs": runs,
+    }
+
+
+def table(results: dict[str, dict[str, float]]) -> str:
+    keys = [
+        "full_serial_s",
+        "full_parallel_s",
+        "baseline_full_s",
+        "dummy_s",
+        "incr_body_s",
+        "incr_category_s",
+        "noop_s",
+        "peak_rss_mb",
+        "article_kb",
+    ]
+    sizes = sorted(results, key=int)
+    lines = [
+        "| measure | " + " | ".join(f"N={s}" for s in sizes) + " |",
+        "| --- |" + " ---: |" * len(sizes),
+    ]
+    for key in keys:
+        lines.append(f"| {key} | " + " | ".join(f"{results[s][key]:.1f}" for s in sizes) + " |")
+    if len(sizes) >= 2:
+        small, large = results[sizes[0]], results[sizes[-1]]
+        lines += [
+            "",
+            f"Ratios (N={sizes[-1]} against N={sizes[0]}, and against baselines measured in the same run):",
+            f"- full build growth: {large['full_parallel_s'] / small['full_parallel_s']:.2f}x for "
+            f"{int(sizes[-1]) / int(sizes[0]):.0f}x the articles",
+        ]
+    for s in sizes:
+        r = results[s]
+        lines.append(
+            f"- N={s}: full/dummy {r['full_parallel_s'] / r['dummy_s']:.2f}x; "
+            f"full/baseline {r['full_parallel_s'] / r['baseline_full_s']:.2f}x; "
+            f"serial/parallel {r['full_serial_s'] / r['full_parallel_s']:.2f}x (-j {int(r['jobs'])})"
+        )
+    if len(sizes) >= 2:
+        lines.append(
+            f"- article HTML size: {results[sizes[-1]]['article_kb'] / results[sizes[0]]['article_kb']:.2f}x"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes", default="200,1000", help="comma-separated article counts (default 200,1000)"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=3, help="runs per measure; the median is reported (default 3)"
+    )
+    parser.add_argument(
+        "--output", type=Path, default=RESULTS, help="where to write the JSON results"
+    )
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    results: dict[str, dict[str, float]] = {}
+    for n in sizes:
+        with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
+            start = time.perf_counter()
+            results[str(n)] = measure(n, args.runs, Path(tmp))
+            print(f"N={n} measured in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
