@@ -177,3 +177,9 @@ def test_scaffold_refuses_unknown_category_and_existing_slug(docs: Path) -> None
         create_article(docs, taxonomy, "Anything", "junior-basic")
     with pytest.raises(ScaffoldError, match="slug 'remembering' already exists"):
         create_article(docs, taxonomy, "Remembering", "junior-basics")
+
+
+def test_a_role_wrapped_onto_the_next_line_is_still_checked(docs: Path) -> None:
+    wrapped = GOOD.replace("{term}`memory`", "{term}`working\nmemry`")
+    findings = [f for f in check(docs, wrapped) if f.code == "REF002"]
+    assert [(f.line, f.message[:37]) for f in findings] == [(10, "{term} 'working memry' is not in the")]

@@ -329,9 +329,23 @@ class PageChecker:
                 f"a second level-1 heading (the first is at line {h1[0]}); use ## for sections",
             )
 
+    def _logical_lines(self) -> Iterator[tuple[int, str]]:
+        """Lines, with a role whose text wraps onto the next line joined into one."""
+        pending: tuple[int, str] | None = None
+        for number, line in self._all_lines():
+            if pending is not None:
+                number, line = pending[0], pending[1] + " " + line.strip()
+                pending = None
+            if line.count("`") % 2 and "}`" in line:
+                pending = (number, line)
+                continue
+            yield number, line
+        if pending is not None:
+            yield pending
+
     def check_roles(self) -> None:
         site = self.site
-        for number, line in self._all_lines():
+        for number, line in self._logical_lines():
             for match in _ROLE.finditer(line):
                 name, body = match.group("name"), match.group("body")
                 target = (

@@ -1,0 +1,108 @@
+"""The starter course: every article complete, original, and the glossary all in use."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from tools.checker import parse_page, prose_text
+from tools.extensions.frontmatter import read_front_matter
+from tools.extensions.taxonomy import load_taxonomy
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+ARTICLES = sorted((DOCS / "articles").glob("*.md"))
+TAXONOMY = load_taxonomy(ROOT / "conf" / "taxonomy.yaml")
+ROLE = re.compile(r"\{term\}`([^`]*)`")  # may span a line break
+
+
+def body_words(path: Path) -> int:
+    """Words of the article's running text: not its review questions, answers or notes."""
+    page = parse_page(path)
+    extra = {
+        n
+        for b in page.blocks
+        if b.name in ("question", "answer", "instructor-note")
+        for n, _ in b.lines
+    }
+    page.prose = [(n, line) for n, line in page.prose if n not in extra]
+    return len(prose_text(page).split())
+
+
+def front(path: Path) -> dict[str, object]:
+    fm, problems = read_front_matter(path.read_text(encoding="utf-8"))
+    assert fm is not None and not problems, path
+    return fm.data
+
+
+def test_every_course_category_and_topic_has_an_article() -> None:
+    categories = {front(p)["category"] for p in ARTICLES}
+    topics = {t for p in ARTICLES for t in front(p).get("topics", [])}  # type: ignore[union-attr]
+    assert set(TAXONOMY.slugs("category")) - categories == set()
+    assert set(TAXONOMY.slugs("topic")) - topics == set()
+    assert len(ARTICLES) >= 31
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.stem)
+def test_article_has_every_required_part(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    data = front(path)
+    for key in ("category", "topics", "related", "summary", "objectives", "keywords"):
+        assert data.get(key), f"{path.name}: front matter lacks {key}"
+    words = body_words(path)
+    assert 600 <= words <= 1200, f"{path.name}: {words} words of running text"
+    questions = text.count("::::{question}")
+    assert 3 <= questions <= 5, f"{path.name}: {questions} review questions"
+    assert text.count(":::{answer}") == questions
+    assert text.count(":::{instructor-note}") == 1
+    assert len(set(ROLE.findall(text))) >= 3, f"{path.name}: too few glossary terms"
+    assert re.search(r"\{cite:[tp]\}`", text), f"{path.name}: no citations"
+    assert "## References" in text and "{bibliography}" in text
+
+
+def test_diagrams_where_models_are_explained() -> None:
+    with_diagram = [p.stem for p in ARTICLES if "```{graphviz}" in p.read_text(encoding="utf-8")]
+    assert len(with_diagram) >= 8, with_diagram
+
+
+def glossary_terms() -> set[str]:
+    page = parse_page(DOCS / "glossary.md")
+    block = next(b for b in page.blocks if b.name == "glossary")
+    return {
+        line.strip().lower()
+        for _n, line in block.lines
+        if line.strip() and not line.startswith((" ", "\t", ":"))
+    }
+
+
+def test_glossary_is_large_and_every_term_is_used() -> None:
+    terms = glossary_terms()
+    assert len(terms) >= 120
+    used = {
+        " ".join(
+            (m.rsplit("<", 1)[1].rstrip(">") if m.rstrip().endswith(">") else m).split()
+        ).lower()
+        for p in ARTICLES
+        for m in ROLE.findall(p.read_text(encoding="utf-8"))
+    }
+    assert sorted(terms - used) == [], "glossary terms no article uses"
+    assert sorted(used - terms) == [], "terms used but not in the glossary"
+
+
+def test_no_sentence_of_the_seed_page_is_copied() -> None:
+    seed = {
+        line.strip()
+        for line in (ROOT / "tests" / "data" / "seed-shingles.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    }
+    copied = []
+    for path in [*ARTICLES, DOCS / "index.md", DOCS / "glossary.md"]:
+        words = re.findall(r"[a-z0-9']+", path.read_text(encoding="utf-8").lower())
+        for i in range(len(words) - 7):
+            run = " ".join(words[i : i + 8])
+            if hashlib.sha1(run.encode()).hexdigest()[:16] in seed:
+                copied.append(f"{path.name}: {run}")
+    assert copied == []
