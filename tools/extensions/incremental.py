@@ -12,7 +12,6 @@ whether the cause was an edit, an added or a deleted article.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from typing import TYPE_CHECKING, Any
 
 from . import paths
@@ -91,7 +90,9 @@ def navigation_view(
 
 
 def _digest(view: Any) -> str:
-    return hashlib.sha256(pickle.dumps(view, protocol=4)).hexdigest()
+    """A stable digest of plain data. Not pickle: its bytes depend on which equal
+    strings happen to be the same object, so equal data could digest differently."""
+    return hashlib.sha256(repr(view).encode("utf-8")).hexdigest()
 
 
 def inputs_digest(env: BuildEnvironment, domain: CourseDomain) -> str:

@@ -16,6 +16,8 @@ whole site toctree on every page (furo#939).
 from __future__ import annotations
 
 import html
+import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -72,6 +74,7 @@ class NavTree:
         self.parent: dict[str, str] = {}
         self._by_docname: dict[str, NavNode] = {}
         self._shared: tuple[tuple[str, str], ...] | None = None
+        self._rendered: dict[tuple[str, int, str], str] = {}
         seen: set[str] = set()
         root = env.config.root_doc
         self.sections = [
@@ -137,7 +140,6 @@ class NavTree:
     def render(self, pagename: str, relative_uri: Any) -> str:
         """Furo-compatible sidebar HTML for one page (checkboxes included)."""
         current = set(self.ancestors(pagename))
-        counter = [0]
         parts: list[str] = []
         for section in self.sections:
             if section.caption:
@@ -145,9 +147,7 @@ class NavTree:
                     '<p class="caption" role="heading" aria-level="2"><span class="caption-text">'
                     f"{html.escape(section.caption)}</span></p>"
                 )
-            parts.append(
-                self._render_list(section.entries, 1, pagename, current, relative_uri, counter)
-            )
+            parts.append(self._render_list(section.entries, 1, pagename, current, relative_uri))
         return "".join(parts)
 
     def _render_list(
@@ -157,44 +157,56 @@ class NavTree:
         pagename: str,
         current: set[str],
         relative_uri: Any,
-        counter: list[int],
     ) -> str:
         items = []
+        folder = posixpath.dirname(pagename)
         for node in entries:
-            children = node.children
-            if children and is_article(children[0].docname) and node.docname not in current:
-                children = []  # only the current category lists its articles
-            is_current = node.docname in current
-            li_classes = [f"toctree-l{depth}"]
-            a_classes = ["reference", "internal"]
-            if is_current:
-                li_classes.append("current")
-                a_classes.insert(0, "current")
-            if node.docname == pagename:
-                li_classes.append("current-page")
-            if children:
-                li_classes.append("has-children")
-            href = html.escape(relative_uri(pagename, node.docname))
-            item = [
-                f'<li class="{" ".join(li_classes)}"><a class="{" ".join(a_classes)}" '
-                f'href="{href}">{html.escape(node.title)}</a>'
-            ]
-            if children:
-                counter[0] += 1
-                box = f"toctree-checkbox-{counter[0]}"
-                checked = " checked" if is_current else ""
-                item.append(
-                    f'<input class="toctree-checkbox" id="{box}" name="{box}" role="switch" '
-                    f'type="checkbox" aria-label="Toggle navigation of {html.escape(node.title)}"'
-                    f'{checked}/><label for="{box}">{_EXPAND_ICON}</label>'
-                )
-                item.append(
-                    self._render_list(children, depth + 1, pagename, current, relative_uri, counter)
-                )
-            item.append("</li>")
-            items.append("".join(item))
+            if node.docname not in current:
+                # Branches off the current page's path look the same from every page
+                # in the same folder (links are relative), so each is rendered once.
+                key = (node.docname, depth, folder)
+                if key not in self._rendered:
+                    self._rendered[key] = self._render_item(
+                        node, depth, pagename, current, relative_uri
+                    )
+                items.append(self._rendered[key])
+            else:
+                items.append(self._render_item(node, depth, pagename, current, relative_uri))
         ul_class = ' class="current"' if any(n.docname in current for n in entries) else ""
         return f"<ul{ul_class}>" + "".join(items) + "</ul>"
+
+    def _render_item(
+        self, node: NavNode, depth: int, pagename: str, current: set[str], relative_uri: Any
+    ) -> str:
+        children = node.children
+        if children and is_article(children[0].docname) and node.docname not in current:
+            children = []  # only the current category lists its articles
+        is_current = node.docname in current
+        li_classes = [f"toctree-l{depth}"]
+        a_classes = ["reference", "internal"]
+        if is_current:
+            li_classes.append("current")
+            a_classes.insert(0, "current")
+        if node.docname == pagename:
+            li_classes.append("current-page")
+        if children:
+            li_classes.append("has-children")
+        href = html.escape(relative_uri(pagename, node.docname))
+        item = [
+            f'<li class="{" ".join(li_classes)}"><a class="{" ".join(a_classes)}" '
+            f'href="{href}">{html.escape(node.title)}</a>'
+        ]
+        if children:
+            box = "toctree-checkbox-" + re.sub(r"[^A-Za-z0-9_-]", "-", node.docname)
+            checked = " checked" if is_current else ""
+            item.append(
+                f'<input class="toctree-checkbox" id="{box}" name="{box}" role="switch" '
+                f'type="checkbox" aria-label="Toggle navigation of {html.escape(node.title)}"'
+                f'{checked}/><label for="{box}">{_EXPAND_ICON}</label>'
+            )
+            item.append(self._render_list(children, depth + 1, pagename, current, relative_uri))
+        item.append("</li>")
+        return "".join(item)
 
 
 def nav_tree(env: BuildEnvironment) -> NavTree:
