@@ -21,9 +21,10 @@ from . import paths
 from .catalog import ArticleRecord
 from .config import taxonomy_of
 from .domain import CourseDomain
-from .frontmatter import ArticleMeta, Problem, is_article, read_front_matter, validate_article
+from .frontmatter import ArticleMeta, is_article, read_front_matter, validate_article
 from .listings import listing
 from .questions import answer, instructor_note
+from .report import warn_problem
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -37,17 +38,6 @@ PROBLEMS_KEY = "course:problems"
 WORDS_PER_MINUTE = 200
 
 
-def warn_problem(docname: str, problem: Problem) -> None:
-    logger.warning(
-        "%s [%s]",
-        problem.message,
-        problem.code,
-        location=(docname, problem.line),
-        type="course",
-        subtype="frontmatter",
-    )
-
-
 def check_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
     if not is_article(docname):
         return
@@ -56,7 +46,7 @@ def check_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
     if not problems:
         meta, problems = validate_article(fm, taxonomy_of(app.env))
     for problem in problems:
-        warn_problem(docname, problem)
+        warn_problem(docname, problem, "frontmatter")
     app.env.current_document[META_KEY] = meta or ArticleMeta(category=None, summary="")
     app.env.current_document[PROBLEMS_KEY] = bool(problems)
 

@@ -22,6 +22,7 @@ from . import paths
 from .catalog import ArticleRecord, Catalog
 from .config import taxonomy_of
 from .suggest import did_you_mean
+from .taxonomy import Taxonomy
 
 if TYPE_CHECKING:
     from docutils.nodes import Element
@@ -49,80 +50,73 @@ class CourseXRefRole(XRefRole):
         return self.create_xref_node()
 
 
-def _wanted(docname: str, docnames: Iterable[str] | None) -> bool:
-    """Indexes list everything on the site; in a handout, only what it contains."""
-    return docnames is None or docname in docnames
-
-
 def _count(n: int) -> str:
     return "1 article" if n == 1 else f"{n} articles"
 
 
-class CategoryIndex(Index):
+class _CountedIndex(Index):
+    """Taxonomy entries of one kind, in groups, each with its article count.
+
+    In a handout (``docnames`` given) only the entries whose page it contains.
+    """
+
+    kind: ClassVar[str]
+
+    def groups(self, taxonomy: Taxonomy) -> Iterable[tuple[str, list[tuple[str, str, str]]]]:
+        """(group title, [(slug, title, qualifier)]) in taxonomy order."""
+        raise NotImplementedError
+
+    def generate(
+        self, docnames: Iterable[str] | None = None
+    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
+        domain = self.domain
+        assert isinstance(domain, CourseDomain)
+        catalog = domain.catalog()
+        wanted = None if docnames is None else set(docnames)
+        content = []
+        for group, items in self.groups(catalog.taxonomy):
+            entries = []
+            for slug, title, qualifier in items:
+                page = paths.generated_docname(self.kind, slug)
+                if wanted is None or page in wanted:
+                    count = _count(catalog.count(self.kind, slug))
+                    entries.append(IndexEntry(title, 0, page, "", qualifier, "", count))
+            if entries:
+                content.append((group, entries))
+        return content, False
+
+
+class CategoryIndex(_CountedIndex):
     """Every course category, grouped by level, with its course and article count."""
 
     name = "categories"
     localname = "Index of course categories"
     shortname = "categories"
+    kind = "category"
 
-    def generate(
-        self, docnames: Iterable[str] | None = None
-    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
-        domain = self.domain
-        assert isinstance(domain, CourseDomain)
-        catalog = domain.catalog()
-        tx = catalog.taxonomy
-        content = []
-        for level in tx.levels:
-            entries = [
-                IndexEntry(
-                    cat.title,
-                    0,
-                    paths.generated_docname("category", cat.slug),
-                    "",
-                    course.title,
-                    "",
-                    _count(catalog.count("category", cat.slug)),
-                )
-                for course in level.courses
-                for cat in course.categories
-            ]
-            content.append((level.title, entries))
-        return content, False
+    def groups(self, taxonomy: Taxonomy) -> Iterable[tuple[str, list[tuple[str, str, str]]]]:
+        for level in taxonomy.levels:
+            yield (
+                level.title,
+                [
+                    (cat.slug, cat.title, course.title)
+                    for course in level.courses
+                    for cat in course.categories
+                ],
+            )
 
 
-class TopicIndex(Index):
+class TopicIndex(_CountedIndex):
     """Every topic category, grouped by subject, with its article count."""
 
     name = "topics"
     localname = "Index of topics"
     shortname = "topics"
+    kind = "topic"
 
-    def generate(
-        self, docnames: Iterable[str] | None = None
-    ) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
-        domain = self.domain
-        assert isinstance(domain, CourseDomain)
-        catalog = domain.catalog()
-        content = [
-            (
-                subject.title,
-                [
-                    IndexEntry(
-                        topic.title,
-                        0,
-                        paths.generated_docname("topic", topic.slug),
-                        "",
-                        "",
-                        "",
-                        _count(catalog.count("topic", topic.slug)),
-                    )
-                    for topic in subject.topics
-                ],
-            )
-            for subject in catalog.taxonomy.subjects
-        ]
-        return content, False
+    def groups(self, taxonomy: Taxonomy) -> Iterable[tuple[str, list[tuple[str, str, str]]]]:
+        for subject in taxonomy.subjects:
+            yield subject.title, [(t.slug, t.title, "") for t in subject.topics]
 
 
 class CourseDomain(Domain):

@@ -29,6 +29,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from .frontmatter import parser_setting_problems, read_front_matter, strip_parser_settings
+from .report import warn_problem
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -56,14 +57,7 @@ def refuse_parser_settings(app: Sphinx, docname: str, source: list[str]) -> None
     if not problems or fm is None:
         return
     for problem in problems:
-        logger.warning(
-            "%s [%s]",
-            problem.message,
-            problem.code,
-            location=(docname, problem.line),
-            type="course",
-            subtype="unsafe",
-        )
+        warn_problem(docname, problem, "unsafe")
     source[0] = strip_parser_settings(source[0], fm)
 
 
