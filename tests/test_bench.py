@@ -7,17 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-KEYS = {
-    "full_serial_s",
-    "full_parallel_s",
-    "baseline_full_s",
-    "dummy_s",
-    "incr_body_s",
-    "incr_category_s",
-    "noop_s",
-    "peak_rss_mb",
-    "article_kb",
-}
+from tools.bench import MEASURES
+
+KEYS = set(MEASURES)
 
 
 def test_bench_writes_every_measure(tmp_path: Path) -> None:

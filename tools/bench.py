@@ -74,6 +74,18 @@ WORDS = [
     "skill",
 ]
 TERMS = [f"bench term {i}" for i in range(60)]
+#: The figures each size reports (results.json keys, in table order).
+MEASURES = (
+    "full_serial_s",
+    "full_parallel_s",
+    "baseline_full_s",
+    "dummy_s",
+    "incr_body_s",
+    "incr_category_s",
+    "noop_s",
+    "peak_rss_mb",
+    "article_kb",
+)
 
 
 def parallel_jobs() -> int:
@@ -273,17 +285,7 @@ def measure(n: int, runs: int, folder: Path) -> dict[str, float]:
 
 
 def table(results: dict[str, dict[str, float]]) -> str:
-    keys = [
-        "full_serial_s",
-        "full_parallel_s",
-        "baseline_full_s",
-        "dummy_s",
-        "incr_body_s",
-        "incr_category_s",
-        "noop_s",
-        "peak_rss_mb",
-        "article_kb",
-    ]
+    keys = MEASURES
     sizes = sorted(results, key=int)
     lines = [
         "| measure | " + " | ".join(f"N={s}" for s in sizes) + " |",
