@@ -134,6 +134,27 @@ def _grid(cards: Iterable[nodes.Node], columns: str = "1 2 2 2") -> nodes.contai
     return outer
 
 
+def _card_shell(
+    builder: Builder, fromdoc: str, todoc: str, title: str, *, whole_card_link: bool
+) -> tuple[nodes.container, nodes.container]:
+    """A sphinx-design card with its linked title; returns (card, body) to fill.
+
+    With ``whole_card_link`` the title link covers the card (a card with no
+    other links in it); otherwise only the title is a link.
+    """
+    classes = ["sd-card", "sd-sphinx-override", "sd-w-100", "sd-shadow-sm"]
+    if whole_card_link:
+        classes.append("sd-card-hover")
+    card = _container(*classes, "course-card", component="card")
+    body = _container("sd-card-body", component="card-body")
+    heading = nodes.paragraph(classes=["sd-card-title", "sd-font-weight-bold"])
+    link_classes = ["sd-stretched-link"] if whole_card_link else []
+    heading += _link(builder, fromdoc, todoc, title, link_classes)
+    body += heading
+    card += body
+    return card, body
+
+
 def _card(
     builder: Builder,
     fromdoc: str,
@@ -143,19 +164,7 @@ def _card(
     text: str,
     extra: str | None = None,
 ) -> nodes.container:
-    card = _container(
-        "sd-card",
-        "sd-sphinx-override",
-        "sd-w-100",
-        "sd-shadow-sm",
-        "sd-card-hover",
-        "course-card",
-        component="card",
-    )
-    body = _container("sd-card-body", component="card-body")
-    heading = nodes.paragraph(classes=["sd-card-title", "sd-font-weight-bold"])
-    heading += _link(builder, fromdoc, todoc, title, ["sd-stretched-link"])
-    body += heading
+    card, body = _card_shell(builder, fromdoc, todoc, title, whole_card_link=True)
     if badge or extra:
         meta = nodes.paragraph(classes=["sd-card-text", "course-card-meta"])
         if badge:
@@ -165,7 +174,6 @@ def _card(
         body += meta
     if text:
         body += nodes.paragraph(text, text, classes=["sd-card-text"])
-    card += body
     return card
 
 
@@ -344,23 +352,13 @@ class ListingRenderer:
         """The home page's path through the course: one card per level, in order."""
         cards = []
         for level in self.taxonomy.levels:
-            card = _container(
-                "sd-card",
-                "sd-sphinx-override",
-                "sd-w-100",
-                "sd-shadow-sm",
-                "course-card",
-                component="card",
-            )
-            body = _container("sd-card-body", component="card-body")
-            heading = nodes.paragraph(classes=["sd-card-title", "sd-font-weight-bold"])
-            heading += _link(
+            card, body = _card_shell(
                 self.builder,
                 self.docname,
                 paths.generated_docname("level", level.slug),
                 level.title,
+                whole_card_link=False,  # the card also links to each course
             )
-            body += heading
             count = self.catalog.count("level", level.slug)
             body += nodes.paragraph(
                 "", _articles_count(count), classes=["sd-card-text", "course-count"]
@@ -380,7 +378,6 @@ class ListingRenderer:
                 )
                 courses += item
             body += courses
-            card += body
             cards.append(card)
         if not self.html:
             return []
