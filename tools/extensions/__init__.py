@@ -12,6 +12,7 @@ from .articles import setup_articles
 from .citations import setup_citations
 from .config import setup_config
 from .domain import setup_domain
+from .gcpolicy import setup_gcpolicy
 from .generate import setup_generate
 from .guard import setup_guard
 from .handouts import setup_handouts
@@ -34,6 +35,7 @@ ENV_VERSION = 3
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinx.ext.graphviz")
+    setup_gcpolicy(app)
     setup_config(app)
     setup_citations(app)
     setup_guard(app)
