@@ -130,3 +130,29 @@ def test_parser_settings_are_refused_before_myst_applies_them(
         "attempt.md:4: WARNING: 'myst' in front matter would change parser settings for this page; "
         "it is not allowed and was ignored [SEC001]"
     ) in warnings(app)
+
+
+def test_front_matter_text_stays_text_on_every_card(make_app: Any, tmp_path: Path) -> None:
+    """Cards are written as HTML directly (fragments.py): what a page says is escaped there too."""
+    summary = '<script>alert(\'card\')</script> & "quoted" <b onclick="alert(1)">bold</b>'
+    page = FRONT.replace(
+        "summary: An attempt.", f"summary: '{summary.replace(chr(39), chr(39) * 2)}'"
+    )
+    page = page.format(extra="related: [paying-attention]\n", body="").replace(
+        "# Attempt", "# Attempt <img src=x onerror=alert(2)>"
+    )
+    src = copy_root(tmp_path, "course", files={"articles/attempt.md": page})
+    app = build(make_app, src)
+    for html_page in Path(app.outdir).rglob("*.html"):
+        assert_inert(BeautifulSoup(html_page.read_text(encoding="utf-8"), "html.parser"), html_page)
+    category = BeautifulSoup(
+        (Path(app.outdir) / "browse/categories/junior-basics.html").read_text(encoding="utf-8"),
+        "html.parser",
+    )
+    card = next(
+        c
+        for c in category.select(".course-card")
+        if c.select_one(".sd-card-title").get_text().startswith("Attempt")
+    )
+    assert card.select_one(".sd-card-title").get_text() == "Attempt <img src=x onerror=alert(2)>"
+    assert card.select(".sd-card-text")[-1].get_text() == summary

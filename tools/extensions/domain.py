@@ -21,6 +21,7 @@ from sphinx.util.nodes import make_refnode
 from . import paths
 from .catalog import ArticleRecord, Catalog
 from .config import taxonomy_of
+from .fragments import Fragments
 from .suggest import did_you_mean
 from .taxonomy import Taxonomy
 
@@ -142,6 +143,8 @@ class CourseDomain(Domain):
     #: Glossary definitions by anchor, read on first use after reading (see terms.py).
     term_definitions: dict[str, str] | None = None
     _relations: dict[str, list[str | None]] | None = None
+    #: Listing HTML cached per output folder (see fragments.py).
+    fragments: Fragments | None = None
 
     def relations(self) -> dict[str, list[str | None]]:
         """Sphinx's parent/previous/next map, collected once per build (it walks every page)."""
@@ -169,6 +172,7 @@ class CourseDomain(Domain):
         self.nav = None
         self.term_definitions = None
         self._relations = None
+        self.fragments = None
 
     def note_links(self, docname: str, slugs: set[str]) -> None:
         if slugs:
@@ -263,6 +267,15 @@ def catalog_of(env: BuildEnvironment) -> Catalog:
     domain = env.domains["course"]
     assert isinstance(domain, CourseDomain)
     return domain.catalog()
+
+
+def fragments_of(app: Sphinx) -> Fragments:
+    """The build's listing HTML for the current builder, made on first use."""
+    domain = app.env.domains["course"]
+    assert isinstance(domain, CourseDomain)
+    if domain.fragments is None or domain.fragments.builder is not app.builder:
+        domain.fragments = Fragments(app.builder)
+    return domain.fragments
 
 
 def warn_missing_reference(app: Sphinx, domain: Domain, node: pending_xref) -> bool | None:

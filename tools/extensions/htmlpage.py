@@ -99,7 +99,20 @@ def describe_page(app: Sphinx, doctree: nodes.document) -> None:
         env.metadata[docname]["og:description"] = description
 
 
+#: What the generated overview pages hold (their bodies are lists, no prose to quote).
+OVERVIEW_DESCRIPTIONS = {
+    paths.A_TO_Z_PAGE: "Every article of the course, A to Z, with its level and summary.",
+    paths.TOPICS_PAGE: "The course's topics, grouped by subject, with how many articles each has.",
+    paths.CATEGORIES_PAGE: (
+        "Every course category by level and course, and every topic by subject, "
+        "with how many articles each has."
+    ),
+}
+
+
 def page_description(env: BuildEnvironment, docname: str) -> str | None:
+    if docname in OVERVIEW_DESCRIPTIONS:
+        return OVERVIEW_DESCRIPTIONS[docname]
     if is_article(docname):
         domain = env.domains["course"]
         assert isinstance(domain, CourseDomain)

@@ -3,8 +3,9 @@
 Pages hold a ``listing`` placeholder from reading; it is filled in
 ``doctree-resolved`` from the catalog (built once per build from the merged
 environment), as ``sphinx.ext.todo`` fills its ``todolist``. HTML gets
-sphinx-design cards; other builders (LaTeX handouts) get plain lists, and the
-related block prints as a short "See also".
+sphinx-design cards, written as markup once per output folder (fragments.py);
+other builders (LaTeX handouts) get plain lists of nodes, and the related
+block prints as a short "See also".
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from sphinx.errors import NoUri
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
-from . import paths
+from . import fragments, paths
 from .catalog import ArticleRecord, Catalog, SimilarEntry
 from .config import taxonomy_of
-from .domain import catalog_of
+from .domain import catalog_of, fragments_of
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -87,94 +88,23 @@ class CourseOverviewDirective(SphinxDirective):
 # --- building blocks ----------------------------------------------------------
 
 
-def _link(
-    builder: Builder, fromdoc: str, todoc: str, text: str, classes: list[str] | None = None
-) -> nodes.Node:
+def _link(builder: Builder, fromdoc: str, todoc: str, text: str) -> nodes.Node:
     """A link to another page, or plain text where the output has no such page (a handout)."""
     inner = nodes.inline(text, text)
     try:
-        ref = make_refnode(builder, fromdoc, todoc, "", inner)
+        return make_refnode(builder, fromdoc, todoc, "", inner)
     except NoUri:
         return inner
-    ref["classes"] += classes or []
-    return ref
 
 
-def _badge(text: str) -> nodes.inline:
-    return nodes.inline(
-        text,
-        text,
-        classes=["sd-sphinx-override", "sd-badge", "sd-bg-primary", "sd-bg-text-primary"],
-    )
-
-
-def _container(*classes: str, component: str | None = None) -> nodes.container:
-    node = nodes.container(classes=list(classes), is_div=True)
-    if component:
-        node["design_component"] = component
-    return node
-
-
-def _grid(cards: Iterable[nodes.Node], columns: str = "1 2 2 2") -> nodes.container:
-    cols = columns.split()
-    row_classes = (
-        ["sd-row", f"sd-row-cols-{cols[0]}"]
-        + [f"sd-row-cols-{bp}-{n}" for bp, n in zip(("xs", "sm", "md", "lg"), cols, strict=False)]
-        + ["sd-g-2", "sd-g-xs-2", "sd-g-sm-2", "sd-g-md-2", "sd-g-lg-2"]
-    )
-    outer = _container(
-        "sd-container-fluid", "sd-sphinx-override", "sd-mb-4", component="grid-container"
-    )
-    row = _container(*row_classes, component="grid-row")
-    for card in cards:
-        item = _container("sd-col", "sd-d-flex-row", component="grid-item")
-        item += card
-        row += item
-    outer += row
-    return outer
-
-
-def _card_shell(
-    builder: Builder, fromdoc: str, todoc: str, title: str, *, whole_card_link: bool
-) -> tuple[nodes.container, nodes.container]:
-    """A sphinx-design card with its linked title; returns (card, body) to fill.
-
-    With ``whole_card_link`` the title link covers the card (a card with no
-    other links in it); otherwise only the title is a link.
-    """
-    classes = ["sd-card", "sd-sphinx-override", "sd-w-100", "sd-shadow-sm"]
-    if whole_card_link:
-        classes.append("sd-card-hover")
-    card = _container(*classes, "course-card", component="card")
-    body = _container("sd-card-body", component="card-body")
-    heading = nodes.paragraph(classes=["sd-card-title", "sd-font-weight-bold"])
-    link_classes = ["sd-stretched-link"] if whole_card_link else []
-    heading += _link(builder, fromdoc, todoc, title, link_classes)
-    body += heading
-    card += body
-    return card, body
-
-
-def _card(
-    builder: Builder,
-    fromdoc: str,
-    todoc: str,
-    title: str,
-    badge: str | None,
-    text: str,
-    extra: str | None = None,
-) -> nodes.container:
-    card, body = _card_shell(builder, fromdoc, todoc, title, whole_card_link=True)
-    if badge or extra:
-        meta = nodes.paragraph(classes=["sd-card-text", "course-card-meta"])
-        if badge:
-            meta += _badge(badge)
-        if extra:
-            meta += nodes.inline(extra, (" " if badge else "") + extra, classes=["course-count"])
-        body += meta
-    if text:
-        body += nodes.paragraph(text, text, classes=["sd-card-text"])
-    return card
+def _html(markup: str, *classes: str) -> nodes.Node:
+    """Pre-rendered HTML (fragments.py), inside a div with *classes* if any."""
+    raw = nodes.raw("", markup, format="html")
+    if not classes:
+        return raw
+    block = nodes.container(classes=list(classes), is_div=True)
+    block += raw
+    return block
 
 
 def _plain_list(items: Iterable[nodes.Node]) -> nodes.bullet_list:
@@ -191,11 +121,12 @@ def _articles_count(n: int) -> str:
 
 
 class ListingRenderer:
-    """Turns catalog answers into nodes for one page and one builder."""
+    """Turns catalog answers into nodes (or HTML) for one page and one builder."""
 
     def __init__(self, app: Sphinx, catalog: Catalog, docname: str) -> None:
         self.builder = app.builder
         self.html = app.builder.format == "html"
+        self.fragments = fragments_of(app) if self.html else None
         self.catalog = catalog
         self.taxonomy = catalog.taxonomy
         self.docname = docname
@@ -220,19 +151,15 @@ class ListingRenderer:
                     for r in records
                 )
             ]
-        return [
-            _grid(
-                _card(
-                    self.builder,
-                    self.docname,
-                    r.docname,
-                    r.title,
-                    self.level_badge(r.level),
-                    r.summary,
-                )
-                for r in records
-            )
-        ]
+        return [_html(self._article_grid(records))]
+
+    def _article_grid(self, records: list[ArticleRecord]) -> str:
+        assert self.fragments is not None
+        make = self.fragments.card
+        return fragments.grid(
+            make(self.docname, r.docname, r.title, self.level_badge(r.level), r.summary)
+            for r in records
+        )
 
     def entry_cards(self, kind: str, slugs: list[str]) -> list[nodes.Node]:
         items = []
@@ -253,15 +180,13 @@ class ListingRenderer:
                     for doc, title, count, _ in items
                 )
             ]
-        return [
-            _grid(
-                (
-                    _card(self.builder, self.docname, doc, title, None, desc, extra=count)
-                    for doc, title, count, desc in items
-                ),
-                columns="1 2 3 3",
-            )
-        ]
+        assert self.fragments is not None
+        make = self.fragments.card
+        cards = (
+            make(self.docname, doc, title, None, desc, extra=count)
+            for doc, title, count, desc in items
+        )
+        return [_html(fragments.grid(cards, columns="1 2 3 3"))]
 
     def similar(self, groups: dict[str, list[SimilarEntry]]) -> list[nodes.Node]:
         if not self.html:
@@ -272,29 +197,24 @@ class ListingRenderer:
             "topics": "Topics",
             "categories": "Course categories",
         }
-        section = _container("course-similar", "no-search")
-        heading = nodes.rubric(
-            "Similar categories", "Similar categories", classes=["course-block-title"]
-        )
-        section += heading
+        assert self.fragments is not None
+        link = self.fragments.link
+        out = [fragments.rubric("Similar categories")]
         for key, entries in groups.items():
             if not entries:
                 continue
-            group = nodes.paragraph(classes=["course-similar-group"])
-            group += nodes.strong(labels[key] + ": ", labels[key] + ": ")
-            for i, entry in enumerate(entries):
-                title = paths.page_title(self.taxonomy, entry.kind, entry.slug)
-                if i:
-                    group += nodes.Text(" · ")
-                group += _link(
-                    self.builder,
+            links = " · ".join(
+                link(
                     self.docname,
                     paths.generated_docname(entry.kind, entry.slug),
-                    title,
+                    paths.page_title(self.taxonomy, entry.kind, entry.slug),
                 )
-                group += nodes.inline("", f" ({entry.count})", classes=["course-count"])
-            section += group
-        return [section] if len(section.children) > 1 else []
+                + fragments.count_span(f" ({entry.count})")
+                for entry in entries
+            )
+            label = fragments.encode(labels[key] + ": ")
+            out.append(f'<p class="course-similar-group"><strong>{label}</strong>{links}</p>\n')
+        return [_html("".join(out), "course-similar", "no-search")] if len(out) > 1 else []
 
     def related(self, record: ArticleRecord) -> list[nodes.Node]:
         related = self.catalog.related(record.slug)
@@ -308,12 +228,8 @@ class ListingRenderer:
                     para += nodes.Text("; ")
                 para += _link(self.builder, self.docname, r.docname, r.title)
             return [para]
-        block = _container("course-related", "no-search")
-        block += nodes.rubric(
-            "Related articles", "Related articles", classes=["course-block-title"]
-        )
-        block += self.article_cards(related)
-        return [block]
+        markup = fragments.rubric("Related articles") + self._article_grid(related)
+        return [_html(markup, "course-related", "no-search")]
 
     def render(self, node: listing) -> list[nodes.Node]:
         kind, slug, what = node["kind"], node["entry"], node["what"]
@@ -350,38 +266,24 @@ class ListingRenderer:
 
     def level_cards(self) -> list[nodes.Node]:
         """The home page's path through the course: one card per level, in order."""
+        if self.fragments is None:
+            return []
+        link = self.fragments.link
         cards = []
         for level in self.taxonomy.levels:
-            card, body = _card_shell(
-                self.builder,
-                self.docname,
-                paths.generated_docname("level", level.slug),
-                level.title,
-                whole_card_link=False,  # the card also links to each course
+            count = _articles_count(self.catalog.count("level", level.slug))
+            courses = "".join(
+                f"<li><p>{link(self.docname, paths.generated_docname('course', c.slug), c.title)}</p></li>\n"
+                for c in level.courses
             )
-            count = self.catalog.count("level", level.slug)
-            body += nodes.paragraph(
-                "", _articles_count(count), classes=["sd-card-text", "course-count"]
+            body = (
+                f'<p class="sd-card-text course-count">{fragments.encode(count)}</p>\n'
+                f'<ul class="course-level-courses simple">\n{courses}</ul>\n'
             )
-            courses = nodes.bullet_list(classes=["course-level-courses"])
-            for course in level.courses:
-                item = nodes.list_item()
-                item += nodes.paragraph(
-                    "",
-                    "",
-                    _link(
-                        self.builder,
-                        self.docname,
-                        paths.generated_docname("course", course.slug),
-                        course.title,
-                    ),
-                )
-                courses += item
-            body += courses
-            cards.append(card)
-        if not self.html:
-            return []
-        return [_grid(cards, columns="1 2 2 3")]
+            title = link(self.docname, paths.generated_docname("level", level.slug), level.title)
+            # Not a whole-card link: the card also links to each course.
+            cards.append(fragments.card_shell(title, body, whole_card_link=False))
+        return [_html(fragments.grid(cards, columns="1 2 2 3"))]
 
     def all_categories(self) -> list[nodes.Node]:
         out: list[nodes.Node] = []
