@@ -304,7 +304,8 @@ def table(results: dict[str, dict[str, float]]) -> str:
     for s in sizes:
         r = results[s]
         lines.append(
-            f"- N={s}: full/dummy {r['full_parallel_s'] / r['dummy_s']:.2f}x; "
+            f"- N={s}: full/dummy {r['full_parallel_s'] / r['dummy_s']:.2f}x "
+            f"(serial {r['full_serial_s'] / r['dummy_s']:.2f}x); "
             f"full/baseline {r['full_parallel_s'] / r['baseline_full_s']:.2f}x; "
             f"serial/parallel {r['full_serial_s'] / r['full_parallel_s']:.2f}x (-j {int(r['jobs'])})"
         )
