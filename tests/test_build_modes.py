@@ -152,3 +152,20 @@ def test_builds_are_reproducible(
     }
     assert files_one.keys() == files_two.keys()
     assert [str(k) for k in files_one if files_one[k] != files_two[k]] == []
+
+
+def test_sitemap_lists_every_page_whatever_the_build(make_app: Any, tmp_path: Path) -> None:
+    """sphinx-sitemap alone lists only the pages a build wrote, in the order they were written."""
+    src = copy_root(tmp_path, "course")
+    conf = {
+        "extensions": ["myst_parser", "sphinx_design", "sphinx_sitemap", "tools.extensions"],
+        "html_baseurl": "https://example.org/course/",
+        "sitemap_url_scheme": "{link}",
+    }
+    build(make_app, src, confoverrides=conf, parallel=2)
+    _edit(src / "articles/growing-up.md", "Children grow.", "Children grow and learn.")
+    incremental = build(make_app, src, confoverrides=conf, parallel=2)
+    fresh = fresh_build(make_app, src, tmp_path, "fresh", confoverrides=conf)
+    sitemap = (Path(incremental.outdir) / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap == (Path(fresh.outdir) / "sitemap.xml").read_text(encoding="utf-8")
+    assert "https://example.org/course/articles/paying-attention.html" in sitemap

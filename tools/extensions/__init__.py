@@ -21,6 +21,7 @@ from .incremental import setup_incremental
 from .listings import setup_listings
 from .navigation import setup_navigation
 from .questions import setup_questions
+from .sitemap import setup_sitemap
 from .terms import setup_terms
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_handouts(app)
     setup_htmlpage(app)
     setup_terms(app)
+    setup_sitemap(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,
