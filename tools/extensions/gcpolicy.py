@@ -3,10 +3,10 @@
 A build is a batch job over one large object graph that lives until the end
 (the environment: about 400,000 objects at 1,000 articles) and a stream of
 short-lived doctrees. With CPython's default thresholds the collector rescans
-that graph over and over: at 1,000 articles it took half the time of an
-incremental build and a third of a full one (measured with ``gc.callbacks``;
-ARCHITECTURE.md, "Performance"). As mypy does for its builds, the collector
-is scheduled for the job:
+that graph over and over: at 1,000 articles it took half the time of a
+category-edit rebuild and a third to a half of a full build (measured with
+``gc.callbacks``; ARCHITECTURE.md, "Performance"). As mypy does for its
+builds, the collector is scheduled for the job:
 
 - the pickled environment is loaded with the collector off (``config-inited``
   is the last event before Sphinx unpickles it) and frozen once loaded
