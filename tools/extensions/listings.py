@@ -125,8 +125,8 @@ class ListingRenderer:
 
     def __init__(self, app: Sphinx, catalog: Catalog, docname: str) -> None:
         self.builder = app.builder
-        self.html = app.builder.format == "html"
-        self.fragments = fragments_of(app) if self.html else None
+        #: Card and link markup for HTML builders; None for the others (plain lists).
+        self.html = fragments_of(app) if app.builder.format == "html" else None
         self.catalog = catalog
         self.taxonomy = catalog.taxonomy
         self.docname = docname
@@ -139,7 +139,7 @@ class ListingRenderer:
     ) -> list[nodes.Node]:
         if not records:
             return [nodes.paragraph(empty, empty, classes=["course-empty"])]
-        if not self.html:
+        if self.html is None:
             return [
                 _plain_list(
                     nodes.paragraph(
@@ -151,11 +151,10 @@ class ListingRenderer:
                     for r in records
                 )
             ]
-        return [_html(self._article_grid(records))]
+        return [_html(self._article_grid(self.html, records))]
 
-    def _article_grid(self, records: list[ArticleRecord]) -> str:
-        assert self.fragments is not None
-        make = self.fragments.card
+    def _article_grid(self, html: fragments.Fragments, records: list[ArticleRecord]) -> str:
+        make = html.card
         return fragments.grid(
             make(self.docname, r.docname, r.title, self.level_badge(r.level), r.summary)
             for r in records
@@ -168,7 +167,7 @@ class ListingRenderer:
             count = _articles_count(self.catalog.count(kind, slug))
             title = entry.title
             items.append((paths.generated_docname(kind, slug), title, count, entry.description))
-        if not self.html:
+        if self.html is None:
             return [
                 _plain_list(
                     nodes.paragraph(
@@ -180,8 +179,7 @@ class ListingRenderer:
                     for doc, title, count, _ in items
                 )
             ]
-        assert self.fragments is not None
-        make = self.fragments.card
+        make = self.html.card
         cards = (
             make(self.docname, doc, title, None, desc, extra=count)
             for doc, title, count, desc in items
@@ -189,7 +187,7 @@ class ListingRenderer:
         return [_html(fragments.grid(cards, columns="1 2 3 3"))]
 
     def similar(self, groups: dict[str, list[SimilarEntry]]) -> list[nodes.Node]:
-        if not self.html:
+        if self.html is None:
             return []  # handouts: navigation to other pages is no use on paper
         labels = {
             "other_levels": "At other levels",
@@ -197,8 +195,7 @@ class ListingRenderer:
             "topics": "Topics",
             "categories": "Course categories",
         }
-        assert self.fragments is not None
-        link = self.fragments.link
+        link = self.html.link
         out = [fragments.rubric("Similar categories")]
         for key, entries in groups.items():
             if not entries:
@@ -220,7 +217,7 @@ class ListingRenderer:
         related = self.catalog.related(record.slug)
         if not related or not record.show_related:
             return []
-        if not self.html:
+        if self.html is None:
             para = nodes.paragraph()
             para += nodes.strong("See also: ", "See also: ")
             for i, r in enumerate(related):
@@ -228,7 +225,7 @@ class ListingRenderer:
                     para += nodes.Text("; ")
                 para += _link(self.builder, self.docname, r.docname, r.title)
             return [para]
-        markup = fragments.rubric("Related articles") + self._article_grid(related)
+        markup = fragments.rubric("Related articles") + self._article_grid(self.html, related)
         return [_html(markup, "course-related", "no-search")]
 
     def render(self, node: listing) -> list[nodes.Node]:
@@ -266,9 +263,9 @@ class ListingRenderer:
 
     def level_cards(self) -> list[nodes.Node]:
         """The home page's path through the course: one card per level, in order."""
-        if self.fragments is None:
+        if self.html is None:
             return []
-        link = self.fragments.link
+        link = self.html.link
         cards = []
         for level in self.taxonomy.levels:
             count = _articles_count(self.catalog.count("level", level.slug))
