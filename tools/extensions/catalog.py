@@ -263,5 +263,10 @@ class Catalog:
         ]
 
 
+def articles_count(n: int) -> str:
+    """A count as readers see it on cards and in indexes: "1 article", "12 articles"."""
+    return "1 article" if n == 1 else f"{n} articles"
+
+
 def _keywords(rec: ArticleRecord) -> set[str]:
     return {k.casefold() for k in rec.keywords}

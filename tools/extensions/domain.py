@@ -19,7 +19,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
 from . import paths
-from .catalog import ArticleRecord, Catalog
+from .catalog import ArticleRecord, Catalog, articles_count
 from .config import taxonomy_of
 from .fragments import Fragments
 from .suggest import did_you_mean
@@ -51,10 +51,6 @@ class CourseXRefRole(XRefRole):
         return self.create_xref_node()
 
 
-def _count(n: int) -> str:
-    return "1 article" if n == 1 else f"{n} articles"
-
-
 class _CountedIndex(Index):
     """Taxonomy entries of one kind, in groups, each with its article count.
 
@@ -80,7 +76,7 @@ class _CountedIndex(Index):
             for slug, title, qualifier in items:
                 page = paths.generated_docname(self.kind, slug)
                 if wanted is None or page in wanted:
-                    count = _count(catalog.count(self.kind, slug))
+                    count = articles_count(catalog.count(self.kind, slug))
                     entries.append(IndexEntry(title, 0, page, "", qualifier, "", count))
             if entries:
                 content.append((group, entries))

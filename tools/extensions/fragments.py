@@ -30,8 +30,9 @@ def encode(text: str) -> str:
     return text.translate(_SPECIAL)
 
 
-def rubric(title: str, classes: str = "course-block-title") -> str:
-    return f'<p class="{classes} rubric">{encode(title)}</p>\n'
+def block_title(title: str) -> str:
+    """The heading of a related or similar block (a docutils rubric)."""
+    return f'<p class="course-block-title rubric">{encode(title)}</p>\n'
 
 
 def grid_classes(columns: str) -> str:

@@ -19,7 +19,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
 from . import fragments, paths
-from .catalog import ArticleRecord, Catalog, SimilarEntry
+from .catalog import ArticleRecord, Catalog, SimilarEntry, articles_count
 from .config import taxonomy_of
 from .domain import catalog_of, fragments_of
 
@@ -116,10 +116,6 @@ def _plain_list(items: Iterable[nodes.Node]) -> nodes.bullet_list:
     return blist
 
 
-def _articles_count(n: int) -> str:
-    return "1 article" if n == 1 else f"{n} articles"
-
-
 class ListingRenderer:
     """Turns catalog answers into nodes (or HTML) for one page and one builder."""
 
@@ -164,7 +160,7 @@ class ListingRenderer:
         items = []
         for slug in slugs:
             entry = self.taxonomy.get(kind, slug)
-            count = _articles_count(self.catalog.count(kind, slug))
+            count = articles_count(self.catalog.count(kind, slug))
             title = entry.title
             items.append((paths.generated_docname(kind, slug), title, count, entry.description))
         if self.html is None:
@@ -196,7 +192,7 @@ class ListingRenderer:
             "categories": "Course categories",
         }
         link = self.html.link
-        out = [fragments.rubric("Similar categories")]
+        out = [fragments.block_title("Similar categories")]
         for key, entries in groups.items():
             if not entries:
                 continue
@@ -225,7 +221,7 @@ class ListingRenderer:
                     para += nodes.Text("; ")
                 para += _link(self.builder, self.docname, r.docname, r.title)
             return [para]
-        markup = fragments.rubric("Related articles") + self._article_grid(self.html, related)
+        markup = fragments.block_title("Related articles") + self._article_grid(self.html, related)
         return [_html(markup, "course-related", "no-search")]
 
     def render(self, node: listing) -> list[nodes.Node]:
@@ -268,7 +264,7 @@ class ListingRenderer:
         link = self.html.link
         cards = []
         for level in self.taxonomy.levels:
-            count = _articles_count(self.catalog.count("level", level.slug))
+            count = articles_count(self.catalog.count("level", level.slug))
             courses = "".join(
                 f"<li><p>{link(self.docname, paths.generated_docname('course', c.slug), c.title)}</p></li>\n"
                 for c in level.courses
