@@ -68,7 +68,7 @@ handout: $(STAMP) system-pdf
 # Build-time benchmark (synthetic corpora of 200 and 1,000 articles; N=500 or
 # N=200,1000 to choose): prints a table, writes build/bench/results.json.
 bench: $(STAMP) system-html
-	$(BIN)/python -m tools.bench $(if $(N),--sizes $(N)) $(if $(RUNS),--runs $(RUNS))
+	$(BIN)/python -m tools.outputs.bench $(if $(N),--sizes $(N)) $(if $(RUNS),--runs $(RUNS))
 
 test: $(STAMP) system-test node_modules/.installed
 	$(BIN)/python -m pytest

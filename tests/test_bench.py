@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tools.bench import MEASURES
+from tools.outputs.bench import MEASURES
 
 KEYS = set(MEASURES)
 
@@ -18,7 +18,7 @@ def test_bench_writes_every_measure(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "tools.bench",
+            "tools.outputs.bench",
             "--sizes",
             "12",
             "--runs",

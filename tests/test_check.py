@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from helpers import copy_root
-from tools.checker import check_paths
-from tools.extensions.taxonomy import load_taxonomy
-from tools.scaffold import ScaffoldError, create_article
+from tools.course.checker import check_paths
+from tools.course.scaffold import ScaffoldError, create_article
+from tools.course.taxonomy import load_taxonomy
 
 GOOD = """\
 ---

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tools.checker import parse_page, prose_text
-from tools.extensions.frontmatter import read_front_matter
-from tools.extensions.taxonomy import load_taxonomy
+from tools.course.checker import parse_page, prose_text
+from tools.course.frontmatter import read_front_matter
+from tools.course.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import copy_root
-from tools.pdfbuild import build_handouts, compile_all
+from tools.outputs.pdfbuild import build_handouts, compile_all
 
 pytestmark = pytest.mark.skipif(
     shutil.which("latexmk") is None, reason="needs the 'pdf' system packages"

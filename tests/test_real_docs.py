@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from tools.extensions.taxonomy import load_taxonomy
+from tools.course.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 TAXONOMY = load_taxonomy(ROOT / "conf" / "taxonomy.yaml")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.extensions.taxonomy import TaxonomyError, load_taxonomy
+from tools.course.taxonomy import TaxonomyError, load_taxonomy
 
 REAL = Path(__file__).resolve().parent.parent / "conf" / "taxonomy.yaml"
 

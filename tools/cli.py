@@ -13,8 +13,8 @@ import signal
 import sys
 from pathlib import Path
 
-from tools.extensions.corpus import scan_articles
-from tools.extensions.taxonomy import TaxonomyError, load_taxonomy
+from tools.course.corpus import scan_articles
+from tools.course.taxonomy import TaxonomyError, load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -29,7 +29,7 @@ def site_url() -> str:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from tools.scaffold import ScaffoldError, create_article
+    from tools.course.scaffold import ScaffoldError, create_article
 
     taxonomy = load_taxonomy(TAXONOMY)
     title = args.title or input("Title of the new article: ").strip()
@@ -47,7 +47,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from tools.checker import timed_check
+    from tools.course.checker import timed_check
 
     taxonomy = load_taxonomy(args.taxonomy)
     paths = [Path(p) for p in args.paths] or [args.docs]
@@ -66,7 +66,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_handouts(args: argparse.Namespace) -> int:
-    from tools.pdfbuild import build_handouts
+    from tools.outputs.pdfbuild import build_handouts
 
     if args.category and args.article:
         print("course handouts: give --category or --article, not both", file=sys.stderr)

@@ -17,15 +17,16 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
 
-from . import paths
-from .catalog import ArticleRecord
+from tools.course import paths
+from tools.course.catalog import ArticleRecord
+from tools.course.frontmatter import ArticleMeta, is_article, read_front_matter, validate_article
+from tools.course.suggest import did_you_mean
+
 from .config import taxonomy_of
 from .domain import CourseDomain
-from .frontmatter import ArticleMeta, is_article, read_front_matter, validate_article
 from .listings import listing
 from .questions import answer, instructor_note
 from .report import warn_problem
-from .suggest import did_you_mean
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from sphinx.errors import ConfigError
 
-from .taxonomy import Taxonomy, TaxonomyError, load_taxonomy
+from tools.course.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -18,12 +18,13 @@ from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
-from . import paths
-from .catalog import ArticleRecord, Catalog, articles_count
+from tools.course import paths
+from tools.course.catalog import ArticleRecord, Catalog, articles_count
+from tools.course.suggest import did_you_mean
+from tools.course.taxonomy import Taxonomy
+
 from .config import taxonomy_of
 from .fragments import Fragments
-from .suggest import did_you_mean
-from .taxonomy import Taxonomy
 
 if TYPE_CHECKING:
     from docutils.nodes import Element

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from . import paths
+from tools.course import paths
+from tools.course.corpus import ArticleFile, scan_titles_and_categories
+from tools.course.taxonomy import Taxonomy
+
 from .config import taxonomy_of
-from .corpus import ArticleFile, scan_titles_and_categories
-from .taxonomy import Taxonomy
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -28,7 +28,13 @@ from sphinx.ext.graphviz import Graphviz
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from .frontmatter import parser_setting_problems, read_front_matter, strip_parser_settings
+from tools.course.frontmatter import (
+    parser_setting_problems,
+    read_front_matter,
+    strip_parser_settings,
+)
+from tools.course.safety import SAFE_SCHEMES, unsafe_scheme
+
 from .report import warn_problem
 
 if TYPE_CHECKING:
@@ -37,18 +43,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-SAFE_SCHEMES = ("http", "https", "mailto")
-_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _DOT_FILE_ATTRS = re.compile(r"\b(image|imagepath|fontpath|shapefile|URL|href)\s*=", re.IGNORECASE)
-
-
-def unsafe_scheme(uri: str) -> str | None:
-    """The scheme of a URI that may not appear on the site (javascript:, data:, file:...)."""
-    match = _SCHEME.match(uri.replace("\x00", ""))
-    if not match:
-        return None
-    scheme = match.group(1).lower()
-    return None if scheme in SAFE_SCHEMES else scheme
 
 
 def refuse_parser_settings(app: Sphinx, docname: str, source: list[str]) -> None:

@@ -27,10 +27,11 @@ from sphinx.errors import ConfigError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from . import paths
+from tools.course import paths
+from tools.course.taxonomy import Taxonomy
+
 from .config import taxonomy_for
 from .domain import CourseDomain
-from .taxonomy import Taxonomy
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

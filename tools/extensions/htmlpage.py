@@ -20,10 +20,11 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
 
-from . import paths
+from tools.course import paths
+from tools.course.frontmatter import is_article
+
 from .config import taxonomy_of
 from .domain import CourseDomain
-from .frontmatter import is_article
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

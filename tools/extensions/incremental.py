@@ -14,9 +14,10 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
-from . import paths
+from tools.course import paths
+from tools.course.frontmatter import is_article
+
 from .domain import CourseDomain
-from .frontmatter import is_article
 from .navigation import nav_tree
 
 if TYPE_CHECKING:

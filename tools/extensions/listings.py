@@ -18,8 +18,10 @@ from sphinx.errors import NoUri
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
-from . import fragments, paths
-from .catalog import ArticleRecord, Catalog, SimilarEntry, articles_count
+from tools.course import paths
+from tools.course.catalog import ArticleRecord, Catalog, SimilarEntry, articles_count
+
+from . import fragments
 from .config import taxonomy_of
 from .domain import catalog_of, fragments_of
 

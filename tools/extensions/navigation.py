@@ -25,9 +25,10 @@ from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.directives.other import TocTree
 
-from . import paths
+from tools.course import paths
+from tools.course.frontmatter import is_article
+
 from .config import taxonomy_of
-from .frontmatter import is_article
 
 if TYPE_CHECKING:
     from docutils import nodes

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sphinx.util import logging
 
-from .frontmatter import Problem
+from tools.course.frontmatter import Problem
 
 logger = logging.getLogger(__name__)
 

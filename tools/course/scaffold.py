@@ -10,9 +10,9 @@ import re
 import unicodedata
 from pathlib import Path
 
-from tools.extensions.frontmatter import ARTICLES_DIR
-from tools.extensions.suggest import did_you_mean
-from tools.extensions.taxonomy import Taxonomy
+from .frontmatter import ARTICLES_DIR
+from .suggest import did_you_mean
+from .taxonomy import Taxonomy
 
 
 class ScaffoldError(Exception):

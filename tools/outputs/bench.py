@@ -32,9 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools.extensions.taxonomy import Taxonomy, load_taxonomy
+from tools.course.taxonomy import Taxonomy, load_taxonomy
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "build" / "bench" / "results.json"
 WORDS = [
     "mind",

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EDITIONS = ("student", "instructor")
 _LABEL = re.compile(r"\\label\{\\detokenize\{([^}]*)::doc\}\}")
 

@@ -43,8 +43,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.extensions.corpus import first_heading
-from tools.extensions.frontmatter import (
+from .corpus import first_heading
+from .frontmatter import (
     ARTICLES_DIR,
     FrontMatter,
     Problem,
@@ -52,9 +52,9 @@ from tools.extensions.frontmatter import (
     read_front_matter,
     validate_article,
 )
-from tools.extensions.guard import unsafe_scheme
-from tools.extensions.suggest import did_you_mean
-from tools.extensions.taxonomy import SLUG_RE, Taxonomy
+from .safety import unsafe_scheme
+from .suggest import did_you_mean
+from .taxonomy import SLUG_RE, Taxonomy
 
 TAXONOMY_ROLES = ("category", "topic", "level", "course", "subject")
 _ROLE = re.compile(r"\{(?P<name>[a-z:\-]+)\}`(?P<body>[^`]*)`")
