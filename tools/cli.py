@@ -126,7 +126,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         ]
         print(json.dumps({"levels": data, "subjects": topics}, indent=2))
         return 0
-    width = max(len(e.slug) for e in [*taxonomy.categories, *taxonomy.topics])
+    slugs = [c.slug for c in taxonomy.categories] + [t.slug for t in taxonomy.topics]
+    width = max(map(len, slugs))
     print("Course categories (front matter 'category'):")
     for level in taxonomy.levels:
         print(level.title)
