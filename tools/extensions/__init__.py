@@ -20,6 +20,7 @@ from .htmlpage import setup_htmlpage
 from .incremental import setup_incremental
 from .listings import setup_listings
 from .navigation import setup_navigation
+from .outputscan import setup_outputscan
 from .questions import setup_questions
 from .sitemap import setup_sitemap
 from .terms import setup_terms
@@ -51,6 +52,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_htmlpage(app)
     setup_terms(app)
     setup_sitemap(app)
+    setup_outputscan(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -1,0 +1,389 @@
+"""Defence in depth: what the build may read, what a written page may contain, what may run.
+
+The guard and the page reader stop unsafe input early; this module assumes
+one of them missed a case and checks around it:
+
+- Symbolic links under the source folder are refused before anything is read
+  (``tools/course/sourcetree.py``): an error naming each, and the linked files
+  are excluded, so they are never read, published or listed in the sitemap; a
+  linked image or download is dropped before it would be copied.
+
+- Every page gets a Content-Security-Policy ``<meta>``: scripts only from the
+  site itself plus the theme's own inline scripts (by hash), no plugins, no
+  frames, no ``<base>``, forms only to the site. An injected ``javascript:``
+  link or ``onclick`` handler then does not run even if it got through.
+- After an HTML build, every written HTML and SVG file is parsed (the stdlib
+  parser, one pass per file) and the build fails, naming file:line, if it finds
+  a URL attribute with a scheme outside http/https/mailto, an inline event
+  handler, a script that is not one of ours, a frame, object, embed, ``<base>``
+  or refresh, a resource loaded from another site, or active content among the
+  downloads. Failing (a ``SphinxError``, so a non-zero exit even without ``-W``)
+  means Read the Docs and the Pages job publish nothing.
+
+``course_csp`` exists for the browser tests only (each layer is tested with the
+other one off); the site always builds with it on.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import multiprocessing
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.errors import SphinxError
+from sphinx.util import logging
+
+from tools.course.safety import SAFE_SCHEMES, normalize_url
+from tools.course.sourcetree import exclude_patterns, is_linked, symlink_problems
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+#: Attributes whose value a browser follows or loads.
+URL_ATTRIBUTES = frozenset(
+    {"href", "src", "xlink:href", "action", "formaction", "data", "poster", "background"}
+)
+#: Elements that embed another document or change how every URL resolves.
+FORBIDDEN_ELEMENTS = frozenset(
+    {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal"}
+)
+#: Elements whose URL attribute makes the browser fetch something on page load.
+LOADING_ELEMENTS = frozenset(
+    {"img", "script", "iframe", "video", "audio", "source", "track", "embed", "input", "image"}
+)
+#: ``<link rel=...>`` values that fetch the target on page load.
+LOADING_RELS = frozenset(
+    {"stylesheet", "icon", "preload", "modulepreload", "prefetch", "manifest", "apple-touch-icon"}
+)
+#: Downloads a browser would render as a page of the site (and run its scripts).
+ACTIVE_DOWNLOADS = frozenset(
+    {".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".js", ".mjs"}
+)
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+def url_scheme(url: str) -> str | None:
+    """The lower-cased scheme of *url* as a browser reads it, or None for a relative URL."""
+    match = _SCHEME.match(normalize_url(url))
+    return match.group(1).lower() if match else None
+
+
+def script_hash(body: str) -> str:
+    """The CSP source expression that allows one inline script."""
+    digest = hashlib.sha256(body.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def content_security_policy(inline_hashes: frozenset[str]) -> str:
+    """The policy every page carries (no 'unsafe-inline' for scripts)."""
+    scripts = " ".join(["'self'", *sorted(inline_hashes)])
+    return (
+        "default-src 'self'; "
+        f"script-src {scripts}; "
+        "style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; "
+        "object-src 'none'; "
+        "base-uri 'self'; "
+        "form-action 'self'; "
+        "frame-src 'none'"
+    )
+
+
+@dataclass(frozen=True)
+class OutputProblem:
+    path: Path
+    line: int
+    message: str
+
+    def text(self, root: Path) -> str:
+        return f"{self.path.relative_to(root).as_posix()}:{self.line}: {self.message}"
+
+
+class _InlineScripts(HTMLParser):
+    """The bodies of attribute-less inline ``<script>`` elements (used on theme templates)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.bodies: list[str] = []
+        self._open: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script" and not attrs:
+            self._open = []
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._open.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._open is not None:
+            self.bodies.append("".join(self._open))
+            self._open = None
+
+
+def theme_inline_scripts(template_dirs: list[str]) -> frozenset[str]:
+    """Hashes of the theme's fixed inline scripts (those with no template code inside)."""
+    hashes: set[str] = set()
+    for folder in template_dirs:
+        for path in sorted(Path(folder).rglob("*.html")):
+            parser = _InlineScripts()
+            parser.feed(path.read_text(encoding="utf-8"))
+            parser.close()
+            hashes.update(
+                script_hash(body) for body in parser.bodies if "{{" not in body and "{%" not in body
+            )
+    return frozenset(hashes)
+
+
+class _PageScan(HTMLParser):
+    """One pass over one written file, collecting what it must not contain."""
+
+    def __init__(self, site: Path, page: Path, inline_hashes: frozenset[str]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.site = site
+        self.page = page
+        self.inline_hashes = inline_hashes
+        self.problems: list[tuple[int, str]] = []
+        self._script: list[str] | None = None
+        self._script_line = 0
+
+    def _add(self, message: str) -> None:
+        self.problems.append((self.getpos()[0], message))
+
+    def at_rest(self) -> bool:
+        """Between tags, in ordinary text, with nothing buffered: the next piece parses alone."""
+        return not self.rawdata and self.cdata_elem is None and self._script is None
+
+    def skip(self, chunk: str) -> None:
+        """Account for a piece known to parse cleanly from rest, without parsing it."""
+        newlines = chunk.count("\n")
+        if newlines:
+            self.lineno += newlines
+            self.offset = len(chunk) - chunk.rfind("\n") - 1
+        else:
+            self.offset += len(chunk)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag == "script":
+            self.handle_endtag(tag)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag in FORBIDDEN_ELEMENTS:
+            self._add(f"<{tag}> is not allowed on the site")
+        if tag == "meta" and values.get("http-equiv", "").strip().lower() == "refresh":
+            self._add('<meta http-equiv="refresh"> is not allowed on the site')
+        if tag in {"set", "animate"} and values.get("attributename", "").endswith("href"):
+            self._add(f"<{tag}> may not change a link")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self._add(f"inline event handler {name}= is not allowed")
+            elif name in URL_ATTRIBUTES:
+                self._check_url(tag, name, value or "", values)
+        if tag == "script":
+            self._check_script(values)
+
+    def _check_url(self, tag: str, name: str, value: str, values: dict[str, str]) -> None:
+        scheme = url_scheme(value)
+        if scheme is not None and scheme not in SAFE_SCHEMES:
+            self._add(f'{name}="{value[:60]}" on <{tag}> uses the {scheme}: scheme')
+            return
+        if tag == "link":
+            loads = not LOADING_RELS.isdisjoint(values.get("rel", "").lower().split())
+        else:
+            loads = tag in LOADING_ELEMENTS
+        external = scheme is not None or normalize_url(value).startswith(("//", "\\\\", "/\\"))
+        if loads and external:
+            self._add(f'<{tag} {name}="{value[:60]}"> loads from another site')
+
+    def _check_script(self, values: dict[str, str]) -> None:
+        src = values.get("src")
+        if src is None:
+            self._script = []
+            self._script_line = self.getpos()[0]
+        elif not self._ours(src):
+            self._add(f'<script src="{src[:60]}"> is not one of the site\'s scripts')
+
+    def _ours(self, src: str) -> bool:
+        """A script file the build itself put in ``_static/`` (or the search index)."""
+        url = normalize_url(src).split("?", 1)[0].split("#", 1)[0]
+        if url_scheme(url) is not None or url.startswith("//") or "\\" in url:
+            return False
+        if url.startswith("/"):  # the 404 page links absolutely, under the site's prefix
+            _, found, rest = url.partition("/_static/")
+            return bool(found) and (self.site / "_static" / rest).is_file()
+        target = Path(os.path.normpath(self.page.parent / url))
+        if not target.is_file() or not target.is_relative_to(self.site):
+            return False
+        rel = target.relative_to(self.site).parts
+        return rel[0] == "_static" or rel == ("searchindex.js",)
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            body = "".join(self._script)
+            self._script = None
+            if script_hash(body) not in self.inline_hashes:
+                self.problems.append(
+                    (self._script_line, f"inline <script> that is not the theme's: {body[:60]!r}")
+                )
+
+
+def scan_file(
+    path: Path, site: Path, inline_hashes: frozenset[str], seen: set[str] | None = None
+) -> list[OutputProblem]:
+    """Problems in one written HTML or SVG file.
+
+    *seen* holds pieces of markup (up to and including a ``>``) already parsed
+    from the parser's resting state, in a file of the same folder, with nothing
+    found: such a piece is skipped when the parser is at rest again. The theme's
+    navigation repeats on every page, so this keeps a 1,000-page scan cheap, and
+    it is exact: a piece is only skipped where parsing it again would change no
+    state and find nothing.
+    """
+    parser = _PageScan(site=site, page=path, inline_hashes=inline_hashes)
+    clean = set() if seen is None else seen
+    text = path.read_text(encoding="utf-8", errors="replace")
+    pieces = text.split(">")
+    last = len(pieces) - 1
+    for number, piece in enumerate(pieces):
+        chunk = piece if number == last else piece + ">"
+        if parser.at_rest() and chunk in clean:
+            parser.skip(chunk)
+            continue
+        resting, found = parser.at_rest(), len(parser.problems)
+        parser.feed(chunk)
+        if resting and parser.at_rest() and len(parser.problems) == found and len(chunk) < 400:
+            clean.add(chunk)
+    parser.close()
+    return [OutputProblem(path, line, message) for line, message in parser.problems]
+
+
+def _scan_batch(
+    batch: list[Path], site: Path, inline_hashes: frozenset[str]
+) -> list[OutputProblem]:
+    problems: list[OutputProblem] = []
+    seen: dict[Path, set[str]] = {}
+    for path in batch:
+        problems += scan_file(path, site, inline_hashes, seen.setdefault(path.parent, set()))
+    return problems
+
+
+def scan_site(site: Path, inline_hashes: frozenset[str], jobs: int = 1) -> list[OutputProblem]:
+    """Problems in every HTML and SVG file under *site*, and active content among its downloads.
+
+    Linear in the size of the site; with *jobs* > 1 the files are parsed in
+    that many processes (the parse is the whole cost).
+    """
+    problems: list[OutputProblem] = []
+    pages: list[Path] = []
+    for folder, _, filenames in os.walk(site):
+        for name in sorted(filenames):
+            path = Path(folder, name)
+            suffix = path.suffix.lower()
+            if "_downloads" in path.relative_to(site).parts and suffix in ACTIVE_DOWNLOADS:
+                problems.append(
+                    OutputProblem(path, 1, f"a {suffix} download would run on the site")
+                )
+            elif suffix in {".html", ".htm", ".svg"}:
+                pages.append(path)
+    if jobs > 1 and len(pages) > 4 * jobs:
+        size = -(-len(pages) // jobs)  # contiguous, so a folder's pages share one cache
+        batches = [pages[i : i + size] for i in range(0, len(pages), size)]
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            for found in pool.map(
+                _scan_batch, batches, [site] * len(batches), [inline_hashes] * len(batches)
+            ):
+                problems += found
+    else:
+        problems += _scan_batch(pages, site, inline_hashes)
+    return sorted(problems, key=lambda p: (p.path, p.line))
+
+
+class OutputScanError(SphinxError):
+    category = "Unsafe output"
+
+
+def _inline_hashes(app: Sphinx) -> frozenset[str]:
+    theme: Any = getattr(app.builder, "theme", None)
+    return theme_inline_scripts(theme.get_theme_dirs() if theme is not None else [])
+
+
+def add_policy(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """The CSP ``<meta>``, first among the page's meta tags (before any script)."""
+    if not app.config.course_csp:
+        return
+    hashes: frozenset[str] = getattr(app.builder, "_course_inline_hashes", frozenset())
+    if not hashes:
+        hashes = _inline_hashes(app)
+        app.builder._course_inline_hashes = hashes  # type: ignore[attr-defined]
+    policy = content_security_policy(hashes)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
+    context["metatags"] = meta + context.get("metatags", "")
+
+
+def scan_output(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    site = Path(app.outdir)
+    problems = scan_site(site, _inline_hashes(app), jobs=min(os.cpu_count() or 1, 4))
+    if problems:
+        listing = "\n".join(p.text(site) for p in problems[:50])
+        more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        raise OutputScanError(
+            f"the built site contains what no page may publish:\n{listing}{more}\n"
+            "(the page's source slipped past the guard: please report it, see SECURITY.md)"
+        )
+
+
+def refuse_symlinks(app: Sphinx, config: Config) -> None:
+    """Every symlink under the source folder is an error, and what it points at is never read."""
+    srcdir = Path(app.srcdir)
+    links = symlink_problems(srcdir)
+    for path, message in links:
+        logger.error(
+            message,
+            location=f"{path}:1",  # a committed symlink is one line: its target
+            type="course",
+            subtype="symlink",
+        )
+    config.exclude_patterns = [*config.exclude_patterns, *exclude_patterns(srcdir, links)]
+
+
+def drop_linked_files(app: Sphinx, env: BuildEnvironment) -> None:
+    """Images and downloads that are (or sit under) a symlink are not copied into the site."""
+    srcdir = Path(app.srcdir)
+    for image in [name for name in env.images if is_linked(srcdir, srcdir / name)]:
+        del env.images[image]
+    for download in [name for name in env.dlfiles if is_linked(srcdir, srcdir / name)]:
+        del env.dlfiles[download]
+
+
+def setup_outputscan(app: Sphinx) -> None:
+    # Test-only switches: the browser tests check each layer with the other one off.
+    app.add_config_value("course_csp", True, "html", types=frozenset({bool}))
+    if "course_url_filter" not in app.config:
+        app.add_config_value("course_url_filter", True, "env", types=frozenset({bool}))
+    app.connect("config-inited", refuse_symlinks, priority=50)
+    app.connect("env-updated", drop_linked_files)
+    app.connect("html-page-context", add_policy)
+    # After everything else that writes at the end (sitemap, 404 page, search index).
+    app.connect("build-finished", scan_output, priority=900)
