@@ -1,5 +1,10 @@
 """Build the PDF handouts: Sphinx writes LaTeX per edition, latexmk makes each PDF.
 
+Pages come from strangers, so TeX runs boxed in: no shell escape, kpathsea's
+paranoid file access (nothing outside the LaTeX folder is read or written),
+latexmk with our rc file only (no custom rules that run commands), and a
+timeout per handout that stops TeX too.
+
 One failing handout does not stop the others; at the end the command lists
 what failed, naming the handout, the page and the relevant lines of the
 LaTeX log (not the whole log), and exits non-zero.
@@ -7,8 +12,10 @@ LaTeX log (not the whole log), and exits non-zero.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -86,16 +93,58 @@ def log_excerpt(log: Path, context: int = 4) -> tuple[str, int | None]:
     return "\n".join(excerpt), where
 
 
-def compile_pdf(tex: Path) -> Result:
-    cmd = ["latexmk", "-pdfxe", "-interaction=nonstopmode", "-halt-on-error", "-f-", tex.name]
-    try:
-        done = subprocess.run(
-            cmd, cwd=tex.parent, capture_output=True, text=True, timeout=600, check=False
-        )
-    except subprocess.TimeoutExpired:
-        return Result(tex, None, "latexmk took longer than 10 minutes")
+#: latexmk's settings: ours only (no custom dependency rules; see the file).
+LATEXMKRC = ROOT / "tools" / "extensions" / "latex" / "latexmkrc"
+#: Seconds one handout may take (both editions of a big course take about a minute).
+TIMEOUT = 300
+#: kpathsea's limits for TeX run on pages from strangers: no shell escape, and
+#: no reading or writing of files outside the LaTeX folder (absolute paths,
+#: ``..``) or of dotfiles. Set in the environment, they override texmf.cnf.
+TEX_LIMITS = {"openin_any": "p", "openout_any": "p", "shell_escape": "f"}
+
+
+def tex_environment() -> dict[str, str]:
+    """The environment latexmk and TeX run in: ours, with the limits, nothing that loosens them."""
+    env = {k: v for k, v in os.environ.items() if k not in {"TEXMFOUTPUT", "LATEXOPTS"}}
+    env.update(TEX_LIMITS)
+    return env
+
+
+def latexmk_command(tex: Path) -> list[str]:
+    # -norc first: no system, user or folder rc file (Sphinx writes one beside the .tex).
+    return [
+        "latexmk",
+        "-norc",
+        "-r",
+        str(LATEXMKRC),
+        "-pdfxe",
+        "-interaction=nonstopmode",
+        "-halt-on-error",
+        "-f-",
+        tex.name,
+    ]
+
+
+def compile_pdf(tex: Path, timeout: float = TIMEOUT) -> Result:
+    with subprocess.Popen(
+        latexmk_command(tex),
+        cwd=tex.parent,
+        env=tex_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # so a timeout stops TeX too, not only latexmk
+    ) as proc:
+        try:
+            proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            return Result(
+                tex, None, f"latexmk took longer than {timeout:g} seconds and was stopped"
+            )
     pdf = tex.with_suffix(".pdf")
-    if done.returncode == 0 and pdf.is_file():
+    if proc.returncode == 0 and pdf.is_file():
         return Result(tex, pdf)
     excerpt, line = log_excerpt(tex.with_suffix(".log"))
     page = page_at(tex, line) if line else None
