@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,17 @@ pytest_plugins = ["sphinx.testing.fixtures"]
 collect_ignore = ["roots"]
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def default_collector() -> Iterator[None]:
+    """Tests run with Python's default collector: the build's policy is opt-in (test_gcpolicy)."""
+    before = gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()
+    yield
+    after = gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()
+    assert after == before, (
+        "the test left the garbage collector changed (enabled, thresholds, frozen)"
+    )
 
 
 @pytest.fixture(scope="session")

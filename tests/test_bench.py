@@ -1,26 +1,36 @@
-"""`make bench` works end to end (on a tiny corpus; the figures themselves are not asserted)."""
+"""`make bench` end to end, on tiny corpora: every figure for every size, and what they imply.
+
+Times are not compared (the machines are small and noisy); what the builds
+wrote is.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
-from pathlib import Path
 
-from tools.outputs.bench import MEASURES
+import pytest
 
-KEYS = set(MEASURES)
+from tools.outputs.bench import MEASURES, PAGES
+
+pytestmark = pytest.mark.slow
+
+SIZES = ("8", "12")
 
 
-def test_bench_writes_every_measure(tmp_path: Path) -> None:
-    output = tmp_path / "results.json"
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dict[str, float]], str]:
+    """The results file and the printed table of one `make bench` run."""
+    output = tmp_path_factory.mktemp("bench") / "results.json"
     done = subprocess.run(
         [
             sys.executable,
             "-m",
             "tools.outputs.bench",
             "--sizes",
-            "12",
+            ",".join(SIZES),
             "--runs",
             "1",
             "--output",
@@ -31,8 +41,54 @@ def test_bench_writes_every_measure(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    results = json.loads(output.read_text())
-    assert set(results) == {"12"}
-    assert set(results["12"]) >= KEYS
-    assert all(results["12"][k] > 0 for k in KEYS)
-    assert "| full_parallel_s |" in done.stdout
+    return json.loads(output.read_text()), done.stdout
+
+
+def test_every_measure_for_every_size(bench: tuple[dict[str, dict[str, float]], str]) -> None:
+    results, _ = bench
+    assert sorted(results) == sorted(SIZES)
+    for size, figures in results.items():
+        missing = set(MEASURES) - set(figures)
+        assert not missing, f"N={size}: no {sorted(missing)}"
+        bad = {
+            k: figures[k] for k in MEASURES if not (math.isfinite(figures[k]) and figures[k] > 0)
+        }
+        assert not bad, f"N={size}: not a positive figure: {bad}"
+
+
+def test_incremental_builds_rewrite_only_what_changed(
+    bench: tuple[dict[str, dict[str, float]], str],
+) -> None:
+    results, _ = bench
+    for size, r in results.items():
+        pages = r["pages"]
+        # The site: every article, the home page, the glossary and the generated pages.
+        assert pages > int(size), size
+        assert r["written_noop"] == 0, f"N={size}: a no-change rebuild rewrote pages"
+        assert 1 <= r["written_body"] < pages, f"N={size}: body edit rewrote {r['written_body']}"
+        assert 1 <= r["written_category"] < pages, size
+        # Moving an article changes what its old and new category pages list.
+        assert r["written_category"] > r["written_body"], size
+
+
+def test_table_shows_the_figures_of_the_results_file(
+    bench: tuple[dict[str, dict[str, float]], str],
+) -> None:
+    results, table = bench
+    rows = {
+        line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")[2:-1]]
+        for line in table.splitlines()
+        if line.startswith("| ") and not line.startswith(("| measure", "| ---"))
+    }
+    assert list(rows) == list(MEASURES)
+    for key in MEASURES:
+        assert rows[key] == [f"{results[s][key]:.1f}" for s in SIZES], key
+    for size in SIZES:
+        r = results[size]
+        written = ", ".join(
+            f"{label} {int(r[key])}"
+            for label, key in zip(
+                ("body edit", "category edit", "no change"), PAGES[1:], strict=True
+            )
+        )
+        assert f"N={size}: pages rewritten of {int(r['pages'])}: {written}" in table

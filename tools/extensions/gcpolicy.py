@@ -1,4 +1,4 @@
-"""When the garbage collector runs during a build.
+"""When the garbage collector runs during a build: a policy of the build command.
 
 A build is a batch job over one large object graph that lives until the end
 (the environment: about 400,000 objects at 1,000 articles) and a stream of
@@ -15,18 +15,25 @@ builds, the collector is scheduled for the job:
 - a forked worker (parallel read or write) freezes what it inherits, as the
   ``gc.freeze`` documentation advises for fork without exec: it neither
   rescans nor copies the parent's pages;
-- at exit everything is frozen: the interpreter need not collect a graph
-  that is about to vanish (half a second for a no-change rebuild).
+- when the command ends everything is frozen: the interpreter need not
+  collect a graph that is about to vanish (half a second for a no-change
+  rebuild).
 
-``build-finished`` restores the thresholds and unfreezes, so a long-lived
-process (the test suite) still reclaims one build's objects.
+The collector is process-wide, so the policy is not the extension's to set
+whenever it is loaded (in the test suite or ``sphinx-autobuild``). It holds
+only inside :func:`collector_policy`, which the build command opens
+(``python -m tools.extensions``, what ``make html`` and ``make bench`` run);
+elsewhere the event handlers do nothing. Leaving the block restores the
+collector as it was, however the build ended, even when Sphinx fails before
+``builder-inited``.
 """
 
 from __future__ import annotations
 
-import atexit
 import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,57 +44,62 @@ if TYPE_CHECKING:
 YOUNG_THRESHOLD = 10_000
 
 
-class _Schedule:
-    """The process-wide collector state a build changes, and how to undo it."""
+class _Policy:
+    """Whether a build command opened the policy (forked workers inherit it)."""
 
-    def __init__(self) -> None:
-        self.saved: tuple[int, int, int] | None = None
-        self.hooked = False
+    active = False
+    fork_hook = False
 
-    def start(self) -> None:
-        if self.saved is None:
-            self.saved = gc.get_threshold()
-        gc.set_threshold(YOUNG_THRESHOLD, *self.saved[1:])
-        gc.disable()
-        if not self.hooked:
-            os.register_at_fork(after_in_child=self._in_child)
-            atexit.register(gc.freeze)
-            self.hooked = True
 
-    def loaded(self) -> None:
+def _in_child() -> None:
+    if _Policy.active:
         gc.freeze()
-        gc.enable()
 
-    def finish(self) -> None:
-        if self.saved is not None:
-            gc.set_threshold(*self.saved)
-            self.saved = None
+
+@contextmanager
+def collector_policy() -> Iterator[None]:
+    """Builds run inside follow the policy; the collector is restored on leaving."""
+    saved = gc.get_threshold()
+    enabled = gc.isenabled()
+    if not _Policy.fork_hook:
+        # A fork hook cannot be unregistered: it does nothing outside the block.
+        os.register_at_fork(after_in_child=_in_child)
+        _Policy.fork_hook = True
+    gc.set_threshold(YOUNG_THRESHOLD, *saved[1:])
+    _Policy.active = True
+    try:
+        yield
+    finally:
+        _Policy.active = False
+        gc.set_threshold(*saved)
         gc.unfreeze()
-        gc.enable()
-
-    def _in_child(self) -> None:
-        if self.saved is not None:
-            gc.freeze()
+        if enabled:
+            gc.enable()
 
 
-_schedule = _Schedule()
+def main(argv: list[str]) -> int:
+    """``sphinx-build`` under the policy; the collector's last pass is skipped at exit."""
+    from sphinx.cmd.build import main as sphinx_build
+
+    with collector_policy():
+        code = sphinx_build(argv)
+    gc.freeze()
+    return code
 
 
 def _config_inited(app: Sphinx, config: Config) -> None:
-    _schedule.start()
+    if _Policy.active:
+        gc.disable()
 
 
 def _builder_inited(app: Sphinx) -> None:
-    _schedule.loaded()
-
-
-def _build_finished(app: Sphinx, exception: BaseException | None) -> None:
-    _schedule.finish()
+    if _Policy.active:
+        gc.freeze()
+        gc.enable()
 
 
 def setup_gcpolicy(app: Sphinx) -> None:
     # Last of the config-inited handlers, first of the builder-inited ones:
     # the collector is off exactly while the environment is unpickled.
     app.connect("config-inited", _config_inited, priority=900)
-    app.connect("builder-inited", _builder_inited, priority=100)
-    app.connect("build-finished", _build_finished, priority=900)
+    app.connect("builder-inited", _builder_inited, priority=0)

@@ -10,7 +10,12 @@ glossary terms) in a temporary folder, then times, in the same run:
 - the ``dummy`` builder (reading only: the floor);
 - incremental builds after a body edit and after a category edit, and a
   no-change rebuild;
-- the peak memory of each full build, and the size of an article's HTML.
+- the peak memory of each full build, and the size of an article's HTML;
+- how many of the site's pages each incremental build rewrote.
+
+Our builds run as ``make html`` runs them (``python -m tools.extensions``,
+with the build command's collector policy); the baseline runs plain
+``sphinx-build``.
 
 Each figure is the median of ``--runs`` runs (the baseline at 1,000 articles
 or more runs once: it takes minutes). Results go to build/bench/results.json
@@ -86,6 +91,8 @@ MEASURES = (
     "peak_rss_mb",
     "article_kb",
 )
+#: Document pages of the site, and how many each incremental build rewrote.
+PAGES = ("pages", "written_body", "written_category", "written_noop")
 
 
 def parallel_jobs() -> int:
@@ -204,7 +211,7 @@ def sphinx(
     command = [
         sys.executable,
         "-m",
-        "sphinx",
+        "sphinx" if conf is None else "tools.extensions",
         "-b",
         builder,
         "-q",
@@ -218,6 +225,24 @@ def sphinx(
     if fresh:
         command.append("-E")
     return [*command, str(source), str(out / builder)]
+
+
+def stamps(html: Path, docs: Path) -> dict[Path, int]:
+    """When the page of each document was last written.
+
+    Sphinx rewrites its own finish-up pages (search, indices) on every build;
+    only pages made from a source file count.
+    """
+    return {
+        p: p.stat().st_mtime_ns
+        for p in html.rglob("*.html")
+        if (docs / p.relative_to(html)).with_suffix(".md").is_file()
+    }
+
+
+def rewritten(before: dict[Path, int], html: Path, docs: Path) -> int:
+    """How many document pages a build wrote since *before* was taken."""
+    return sum(1 for p, t in stamps(html, docs).items() if before.get(p) != t)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -234,6 +259,14 @@ def measure(n: int, runs: int, folder: Path) -> dict[str, float]:
         k: [] for k in ("serial", "parallel", "baseline", "dummy", "body", "category", "noop")
     }
     rss: list[float] = []
+    written: dict[str, int] = {"written_body": 0, "written_category": 0, "written_noop": 0}
+
+    def incremental(key: str) -> float:
+        html = folder / "out" / "html"
+        before = stamps(html, docs)
+        seconds = run(sphinx(docs, folder / "out", conf=conf, jobs=jobs, fresh=False))[0]
+        written[key] = max(written[key], rewritten(before, html, docs))
+        return seconds
 
     def clean(out: Path) -> Path:
         shutil.rmtree(out, ignore_errors=True)
@@ -251,20 +284,14 @@ def measure(n: int, runs: int, folder: Path) -> dict[str, float]:
         # Incremental builds, on top of the parallel build, as `make html` runs them.
         target = docs / "articles" / "bench-00001.md"
         edit(target, "## Part 1", "## Part 1\n\nAn added sentence.")
-        timings["body"].append(
-            run(sphinx(docs, folder / "out", conf=conf, jobs=jobs, fresh=False))[0]
-        )
+        timings["body"].append(incremental("written_body"))
         old = taxonomy.categories[1].slug
         new = taxonomy.categories[2].slug
         text = target.read_text(encoding="utf-8")
         now = old if f"category: {new}" in text else new
         edit(target, text.split("\n")[1], f"category: {now}")
-        timings["category"].append(
-            run(sphinx(docs, folder / "out", conf=conf, jobs=jobs, fresh=False))[0]
-        )
-        timings["noop"].append(
-            run(sphinx(docs, folder / "out", conf=conf, jobs=jobs, fresh=False))[0]
-        )
+        timings["category"].append(incremental("written_category"))
+        timings["noop"].append(incremental("written_noop"))
     for _ in range(1 if n >= 1000 else runs):
         t, m = run(sphinx(base, clean(folder / "out-baseline"), conf=None))
         timings["baseline"].append(t)
@@ -279,6 +306,8 @@ def measure(n: int, runs: int, folder: Path) -> dict[str, float]:
         "noop_s": statistics.median(timings["noop"]),
         "peak_rss_mb": max(rss),
         "article_kb": page.stat().st_size / 1024,
+        "pages": len(stamps(folder / "out" / "html", docs)),
+        **written,
         "jobs": jobs,
         "runs": runs,
     }
@@ -308,6 +337,12 @@ def table(results: dict[str, dict[str, float]]) -> str:
             f"(serial {r['full_serial_s'] / r['dummy_s']:.2f}x); "
             f"full/baseline {r['full_parallel_s'] / r['baseline_full_s']:.2f}x; "
             f"serial/parallel {r['full_serial_s'] / r['full_parallel_s']:.2f}x (-j {int(r['jobs'])})"
+        )
+    for s in sizes:
+        r = results[s]
+        lines.append(
+            f"- N={s}: pages rewritten of {int(r['pages'])}: body edit {int(r['written_body'])}, "
+            f"category edit {int(r['written_category'])}, no change {int(r['written_noop'])}"
         )
     if len(sizes) >= 2:
         lines.append(
