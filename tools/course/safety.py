@@ -544,29 +544,41 @@ _BIB_ENTRY = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]\s*([^,\s]+)\s*,", re.MULTIL
 _TEX_LINK = re.compile(r"\\(?:url|href)\s*\{([^}]*)\}")
 
 
+def bib_field_problem(field: str, value: str) -> str | None:
+    """None when a bibliography field links nowhere unsafe (a link field, or a
+    ``\\url{}``/``\\href{}`` inside any field), else what is allowed."""
+    name = field.lower()
+    candidates = [m.group(1) for m in _TEX_LINK.finditer(value)]
+    if name in BIB_LINK_FIELDS and name != "howpublished":
+        candidates.append(value)
+    for url in candidates:
+        if name == "doi" and not _scheme(url):
+            continue  # a bare DOI: the style writes https://doi.org/ in front
+        if problem := url_problem(url):
+            return problem
+    return None
+
+
 def bib_problems(path: Path | str) -> list[tuple[int, str]]:
     """(line, message) for every link-like field of a .bib file that is not an allowed URL."""
-    from pybtex.database import parse_string  # type: ignore[import-untyped]  # pybtex is heavy; only bibliography checks need it
+    from pybtex.database import parse_string  # type: ignore[import-untyped]  # heavy: load on use
 
     source = Path(path).read_text(encoding="utf-8", errors="replace")
-    lines = {m.group(2): source.count("\n", 0, m.start()) + 1 for m in _BIB_ENTRY.finditer(source)}
+    lines: dict[str, int] = {}
+    line, counted = 1, 0
+    for match in _BIB_ENTRY.finditer(source):
+        line += source.count("\n", counted, match.start())
+        counted = match.start()
+        lines.setdefault(match.group(2), line)
     try:
         data = parse_string(source, "bibtex")
     except Exception as error:  # pybtex raises its own PybtexError and friends
         return [(1, f"the bibliography could not be read: {error}")]
     problems: list[tuple[int, str]] = []
     for key, entry in data.entries.items():
-        line = lines.get(key, 1)
         for field, value in entry.fields.items():
-            name = field.lower()
-            candidates = [m.group(1) for m in _TEX_LINK.finditer(value)]
-            if name in BIB_LINK_FIELDS and name != "howpublished":
-                candidates.append(value)
-            for url in candidates:
-                if name == "doi" and not _scheme(url):
-                    continue
-                if problem := url_problem(url):
-                    problems.append((line, f"{key}: field {field!r}: {problem}"))
+            if problem := bib_field_problem(field, value):
+                problems.append((lines.get(key, 1), f"{key}: field {field!r}: {problem}"))
     return problems
 
 

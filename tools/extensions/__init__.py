@@ -19,6 +19,7 @@ from .handouts import setup_handouts
 from .htmlpage import setup_htmlpage
 from .incremental import setup_incremental
 from .listings import setup_listings
+from .mathml import setup_mathml
 from .navigation import setup_navigation
 from .outputscan import setup_outputscan
 from .questions import setup_questions
@@ -41,6 +42,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_config(app)
     setup_citations(app)
     setup_guard(app)
+    setup_mathml(app)
     setup_questions(app)
     setup_domain(app)
     setup_listings(app)

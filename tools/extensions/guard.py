@@ -1,31 +1,41 @@
 """Contributed pages are untrusted input: what the build refuses, whatever ``check`` says.
 
+The allowlists live in ``tools/course/safety.py`` (``course check`` applies
+the same ones); this module enforces them inside the build, each on its own:
+
 - Page-level parser settings (``myst:``, ``substitutions:``, ``html_meta:``)
-  are blanked out of the source before MyST reads them (MyST would apply
-  them: raw HTML back on, Jinja substitutions evaluated unsandboxed).
-- Docutils raw output and file insertion are off for every page (``raw``,
-  ``include``, ``literalinclude``, ``csv-table :file:/:url:``), and MyST's
-  own HTML syntax is disabled in ``conf.py`` (``myst_disable_syntax``).
-- After parsing, links and images are checked: only http(s)/mailto links
-  and relative targets survive, images and downloads must stay inside
-  ``docs/``, and ``http-equiv`` meta tags are dropped.
-- Graphviz diagrams must be inline (no file argument) and may not point DOT
-  at files or URLs (``image``, ``imagepath``, ``fontpath``, ``shapefile``,
-  ``URL``/``href``).
+  are blanked out of the source before MyST reads them.
+- Docutils raw output and file insertion are off for every page, MyST's own
+  HTML syntax is disabled (pages that are symbolic links: outputscan.py).
+- After parsing (``UnsafeContentFilter``): links, images, downloads, maths
+  and toctree entries are checked; images and downloads must be files inside
+  ``docs/`` reached without a symbolic link, SVG images must pass the SVG
+  allowlist, maths must use listed commands only.
+- Last, once every reference, bibliography entry and listing exists
+  (``LateLinkFilter`` and ``doctree-resolved`` at the end), every link is
+  checked again: what a later step built cannot slip past the first check.
+- Graphviz: the DOT is parsed and only listed attributes are kept (also at
+  write time, whichever directive made the node), and ``dot`` runs through
+  ``safe_dot.sh`` with memory, CPU and time limits.
+- The bibliography's link fields are checked when the build starts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
-import re
+import os
+import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.ext import graphviz as sphinx_graphviz
 from sphinx.ext.graphviz import Graphviz
 from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from tools.course.frontmatter import (
@@ -33,7 +43,17 @@ from tools.course.frontmatter import (
     read_front_matter,
     strip_parser_settings,
 )
-from tools.course.safety import SAFE_SCHEMES, unsafe_scheme
+from tools.course.safety import (
+    SAFE_SCHEMES,
+    bib_field_problem,
+    bib_problems,
+    directive_problems,
+    download_problem,
+    math_problems,
+    sanitize_dot,
+    svg_problems,
+    url_problem,
+)
 
 from .report import warn_problem
 
@@ -43,7 +63,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_DOT_FILE_ATTRS = re.compile(r"\b(image|imagepath|fontpath|shapefile|URL|href)\s*=", re.IGNORECASE)
+#: Image files a page may show (SVG only after the SVG allowlist).
+IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"})
+#: The ``dot`` wrapper with resource limits (run by Sphinx for every diagram).
+SAFE_DOT = Path(__file__).resolve().with_name("safe_dot.sh")
 
 
 def refuse_parser_settings(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -56,8 +79,13 @@ def refuse_parser_settings(app: Sphinx, docname: str, source: list[str]) -> None
     source[0] = strip_parser_settings(source[0], fm)
 
 
-def lock_down_myst(app: Sphinx, config: Config) -> None:
-    """MyST's raw-HTML syntax stays off, whatever conf.py says (docutils settings alone don't stop it)."""
+def lock_down_config(app: Sphinx, config: Config) -> None:
+    """Settings a page must not be able to get round, whatever conf.py says.
+
+    MyST's raw-HTML syntax off and only safe link schemes; diagrams drawn by
+    the limited ``dot``; maths as MathML (no MathJax script from a CDN); no
+    link from an image to its raw file.
+    """
     disabled = list(getattr(config, "myst_disable_syntax", []) or [])
     for rule in ("html_block", "html_inline"):
         if rule not in disabled:
@@ -68,6 +96,9 @@ def lock_down_myst(app: Sphinx, config: Config) -> None:
         config.myst_url_schemes = {s: None for s in (schemes or SAFE_SCHEMES) if s in SAFE_SCHEMES}
     else:
         config.myst_url_schemes = {k: v for k, v in dict(schemes).items() if k in SAFE_SCHEMES}
+    config.graphviz_dot = str(SAFE_DOT)
+    config.html_scaled_image_link = False
+    config.html_math_renderer = "mathml"
 
 
 def lock_down_settings(app: Sphinx) -> None:
@@ -76,56 +107,171 @@ def lock_down_settings(app: Sphinx) -> None:
     app.env.settings["file_insertion_enabled"] = False
 
 
-class UnsafeContentFilter(SphinxTransform):
-    """Drop links, images, downloads and meta tags that could run script or leak files."""
+def check_bibliography(app: Sphinx) -> None:
+    """Every link in the bibliography is checked like a page's links, at file:line."""
+    for bibfile in getattr(app.config, "bibtex_bibfiles", None) or []:
+        path = Path(app.confdir, bibfile)
+        if not path.is_file():
+            continue  # sphinxcontrib-bibtex reports a missing file itself
+        for line, message in bib_problems(path):
+            logger.warning(
+                "%s; the link is not published",
+                message,
+                location=f"{path}:{line}",
+                type="course",
+                subtype="unsafe",
+            )
 
-    default_priority = 100  # before Sphinx's image and download collectors see the doctree
+
+def strip_unsafe_bib_fields(app: Sphinx) -> None:
+    """Unsafe fields are deleted from sphinxcontrib-bibtex's parsed data, so they
+    reach no page, not even as text (runs after bibtex has read the files)."""
+    if "cite" not in app.env.domains:
+        return
+    bibdata: Any = app.env.domains["cite"].data.get("bibdata")
+    for entry in getattr(getattr(bibdata, "data", None), "entries", {}).values():
+        for field in [f for f, v in entry.fields.items() if bib_field_problem(f, v)]:
+            del entry.fields[field]
+
+
+def _warn(node: nodes.Node, message: str) -> None:
+    logger.warning(message, location=node, type="course", subtype="unsafe")
+
+
+def _unlink(ref: nodes.Element) -> None:
+    """Keep what a link shows, drop where it goes."""
+    ref.replace_self(nodes.inline("", "", *ref.children))
+
+
+def drop_unsafe_links(doctree: nodes.Node) -> None:
+    """Links, link targets, images, downloads and toctree entries whose URL is not allowed."""
+    for ref in list(doctree.findall(nodes.reference)):
+        if why := url_problem(ref.get("refuri", "")):
+            _warn(ref, f"link removed: {why}")
+            _unlink(ref)
+    for target in list(doctree.findall(nodes.target)):
+        if why := url_problem(target.get("refuri", "")):
+            _warn(target, f"link target removed: {why}")
+            del target["refuri"]
+    for image in list(doctree.findall(nodes.image)):
+        if why := url_problem(image.get("uri", ""), kind="image"):
+            _warn(image, f"image removed: {why}")
+            image.parent.remove(image)
+    for down in list(doctree.findall(addnodes.download_reference)):
+        if why := url_problem(down.get("reftarget", ""), kind="download"):
+            _warn(down, f"download removed: {why}")
+            _unlink(down)
+    for toctree in doctree.findall(addnodes.toctree):
+        kept = []
+        for title, ref in toctree["entries"]:
+            if why := url_problem(ref):
+                _warn(toctree, f"toctree entry {title or ref!r} removed: {why}")
+            else:
+                kept.append((title, ref))
+        toctree["entries"] = kept
+
+
+def _local_file_problem(srcdir: Path, docname: str, target: str) -> str | None:
+    """None when ``target`` (as a page writes it) is a real file inside docs/,
+    reached without any symbolic link."""
+    base = srcdir if target.startswith("/") else srcdir / posixpath.dirname(docname)
+    path = Path(os.path.normpath(base / target.lstrip("/")))
+    resolved = path.resolve()
+    if srcdir not in path.parents or srcdir not in resolved.parents:
+        return "it is outside docs/"
+    for part in [path, *path.parents]:
+        if part == srcdir:
+            break
+        if part.is_symlink():
+            return "it is reached through a symbolic link"
+    return None
+
+
+class UnsafeContentFilter(SphinxTransform):
+    """Drop what a page could use to run script, leak files or reach outside docs/."""
+
+    default_priority = 100  # before doctree-read, where Sphinx collects images and toctrees
 
     def apply(self, **kwargs: Any) -> None:
         srcdir = Path(self.env.srcdir).resolve()
-        docdir = Path(self.env.doc2path(self.env.current_document.docname)).parent
-        for ref in list(self.document.findall(nodes.reference)):
-            scheme = unsafe_scheme(ref.get("refuri", ""))
-            if scheme:
-                self._warn(ref, f"link with a {scheme!r} URL removed")
-                ref.replace_self(nodes.inline("", ref.astext()))
+        docname = self.env.current_document.docname
+        drop_unsafe_links(self.document)
         for image in list(self.document.findall(nodes.image)):
-            uri = image.get("uri", "")
-            if unsafe_scheme(uri) or ("://" not in uri and not self._inside(srcdir, docdir, uri)):
-                self._warn(image, f"image {uri!r} removed: images must be files inside docs/")
+            if why := self._image_problem(srcdir, docname, image["uri"]):
+                _warn(image, f"image {image['uri']!r} removed: {why}")
                 image.parent.remove(image)
-        for ref in list(self.document.findall(addnodes.download_reference)):
-            target = ref.get("reftarget", "")
-            if unsafe_scheme(target) or (
-                "://" not in target and not self._inside(srcdir, docdir, target)
-            ):
-                self._warn(ref, f"download {target!r} removed: files must be inside docs/")
-                ref.replace_self(nodes.inline("", ref.astext()))
+        for down in list(self.document.findall(addnodes.download_reference)):
+            target = down.get("reftarget", "")
+            why = download_problem(target) or _local_file_problem(srcdir, docname, target)
+            if why:
+                _warn(down, f"download {target!r} removed: {why}")
+                _unlink(down)
+        for formula in list(self.document.findall(nodes.math)) + list(
+            self.document.findall(nodes.math_block)
+        ):
+            if problems := self._math_problems(formula):
+                for problem in problems:
+                    _warn(formula, f"maths removed: {problem}")
+                formula.parent.remove(formula)
         for meta in list(self.document.findall(nodes.meta)):
             if any(k.lower() == "http-equiv" for k in meta.attributes):
-                self._warn(meta, "http-equiv meta tag removed")
+                _warn(meta, "http-equiv meta tag removed")
                 meta.parent.remove(meta)
 
     @staticmethod
-    def _inside(srcdir: Path, docdir: Path, target: str) -> bool:
-        base = srcdir if target.startswith("/") else docdir
-        candidate = (base / target.lstrip("/")).resolve()
-        return candidate == srcdir or srcdir in candidate.parents
+    def _image_problem(srcdir: Path, docname: str, uri: str) -> str | None:
+        if "*" in uri:
+            return "name the image file itself (no '*')"
+        if why := _local_file_problem(srcdir, docname, uri):
+            return why
+        path = (
+            srcdir if uri.startswith("/") else srcdir / posixpath.dirname(docname)
+        ) / uri.lstrip("/")
+        if path.suffix.lower() not in IMAGE_EXTENSIONS:
+            return f"images must be {', '.join(sorted(IMAGE_EXTENSIONS))} files"
+        if path.suffix.lower() == ".svg" and path.is_file():
+            problems = svg_problems(path.read_bytes())
+            return "; ".join(problems) if problems else None
+        return None
 
-    def _warn(self, node: nodes.Node, message: str) -> None:
-        logger.warning(message, location=node, type="course", subtype="unsafe")
+    @staticmethod
+    def _math_problems(formula: nodes.Element) -> list[str]:
+        problems = math_problems(formula.astext())
+        if isinstance(formula, nodes.math_block):
+            if formula.get("nowrap") or formula.get("no-wrap"):
+                problems.append(":nowrap: is not allowed (the formula is wrapped for you)")
+            if label := formula.get("label"):
+                problems += [m for _, m in directive_problems("math", "", {"label": label}, "")]
+        return problems
+
+
+class LateLinkFilter(SphinxPostTransform):
+    """The link check again, after references and bibliography lists are built."""
+
+    default_priority = 990  # after sphinxcontrib-bibtex (5), Sphinx and sphinx-design
+
+    def run(self, **kwargs: Any) -> None:
+        drop_unsafe_links(self.document)
+
+
+def drop_unsafe_links_last(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """The last look before writing: listings and cards filled in doctree-resolved too."""
+    drop_unsafe_links(doctree)
 
 
 class SafeGraphviz(Graphviz):
-    """``graphviz`` with inline DOT only, and no DOT attributes that reach files or URLs."""
+    """``graphviz`` with inline DOT only, and only the DOT attributes on the allowlist."""
 
     def run(self) -> list[nodes.Node]:
-        if self.arguments:
+        options = {
+            k: " ".join(v) if isinstance(v, list) else str(v) for k, v in self.options.items()
+        }
+        code = "\n".join(self.content)
+        problems = directive_problems("graphviz", " ".join(self.arguments), options, code)
+        if refused := [message for offset, message in problems if offset == 0]:
             return [
-                self.state.document.reporter.warning(
-                    "graphviz: diagrams must be written inline; file arguments are not allowed",
-                    line=self.lineno,
-                )
+                self.state.document.reporter.warning(message, line=self.lineno)
+                for message in refused
             ]
         if not self.options.get("alt", "").strip():
             logger.warning(
@@ -134,23 +280,63 @@ class SafeGraphviz(Graphviz):
                 type="course",
                 subtype="alt",
             )
-        bad = _DOT_FILE_ATTRS.search("\n".join(self.content))
-        if bad:
-            return [
-                self.state.document.reporter.warning(
-                    f"graphviz: the DOT attribute {bad.group(1)!r} is not allowed "
-                    "(it can read files or add links)",
-                    line=self.lineno,
-                )
-            ]
+        safe, dropped = sanitize_dot(code)
+        for message in dropped:
+            logger.warning(
+                message,
+                location=(self.env.current_document.docname, self.lineno),
+                type="course",
+                subtype="unsafe",
+            )
+        if not safe:
+            return []
+        self.content = StringList(safe.splitlines(), source=self.content.source(0))
         return super().run()
 
 
-def html_visit_graphviz_escaped(self: Any, node: sphinx_graphviz.graphviz) -> None:
-    """Sphinx writes a diagram's ``alt`` into HTML unescaped: a quote in it could add
-    attributes (``onerror=...``) to the image. Escape it first."""
+class RefusedDirective(sphinx_graphviz.GraphvizSimple):
+    """Sphinx's short ``graph``/``digraph`` directives: not on the allowlist."""
+
+    def run(self) -> list[nodes.Node]:
+        return [
+            self.state.document.reporter.warning(
+                f"the directive {{{self.name}}} is not allowed; use {{graphviz}}",
+                line=self.lineno,
+            )
+        ]
+
+
+def _safe_graphviz_node(node: sphinx_graphviz.graphviz) -> None:
+    """Whichever directive made the node: only sanitised DOT reaches ``dot``, and only our ``dot``."""
+    node["code"] = sanitize_dot(node["code"])[0] or "digraph {}"
+    node["options"] = {"docname": node["options"].get("docname", "index")}
+    node.attributes.pop("filename", None)
+
+
+_SPHINX_ESCAPES_ALT: bool | None = None
+
+
+def _sphinx_escapes_alt(self: Any, node: sphinx_graphviz.graphviz) -> bool:
+    """Whether this Sphinx escapes a diagram's alt text itself (it did not up to 9.0):
+    render the node once with a quote as alt, and look."""
+    global _SPHINX_ESCAPES_ALT
+    if _SPHINX_ESCAPES_ALT is None:
+        start = len(self.body)
+        with contextlib.suppress(nodes.SkipNode):  # Sphinx's visitors end by skipping
+            sphinx_graphviz.render_dot_html(self, node, node["code"], node["options"], alt='"')
+        written = "".join(self.body[start:])
+        del self.body[start:]
+        if 'alt="' not in written:
+            return False  # dot failed: decide on the next diagram
+        _SPHINX_ESCAPES_ALT = 'alt="&quot;"' in written
+    return _SPHINX_ESCAPES_ALT
+
+
+def html_visit_graphviz(self: Any, node: sphinx_graphviz.graphviz) -> None:
+    """Sanitised DOT, and an ``alt`` that cannot add attributes to the image."""
+    _safe_graphviz_node(node)
     alt = node.get("alt")
-    if alt is not None:
+    if alt is not None and not _sphinx_escapes_alt(self, node):
         node["alt"] = html.escape(alt, quote=True)
     try:
         sphinx_graphviz.html_visit_graphviz(self, node)
@@ -159,18 +345,34 @@ def html_visit_graphviz_escaped(self: Any, node: sphinx_graphviz.graphviz) -> No
             node["alt"] = alt
 
 
+def latex_visit_graphviz(self: Any, node: sphinx_graphviz.graphviz) -> None:
+    _safe_graphviz_node(node)
+    sphinx_graphviz.latex_visit_graphviz(self, node)
+
+
+def texinfo_visit_graphviz(self: Any, node: sphinx_graphviz.graphviz) -> None:
+    _safe_graphviz_node(node)
+    sphinx_graphviz.texinfo_visit_graphviz(self, node)
+
+
 def setup_guard(app: Sphinx) -> None:
     app.connect("source-read", refuse_parser_settings, priority=100)
-    app.connect("config-inited", lock_down_myst, priority=900)
+    app.connect("config-inited", lock_down_config, priority=900)
     app.connect("builder-inited", lock_down_settings)
+    app.connect("builder-inited", check_bibliography)
+    app.connect("builder-inited", strip_unsafe_bib_fields, priority=800)
+    app.connect("doctree-resolved", drop_unsafe_links_last, priority=999)
     app.add_transform(UnsafeContentFilter)
+    app.add_post_transform(LateLinkFilter)
     app.add_directive("graphviz", SafeGraphviz, override=True)
+    app.add_directive("graph", RefusedDirective, override=True)
+    app.add_directive("digraph", RefusedDirective, override=True)
     app.add_node(
         sphinx_graphviz.graphviz,
         override=True,
-        html=(html_visit_graphviz_escaped, None),
-        latex=(sphinx_graphviz.latex_visit_graphviz, None),
-        texinfo=(sphinx_graphviz.texinfo_visit_graphviz, None),
+        html=(html_visit_graphviz, None),
+        latex=(latex_visit_graphviz, None),
+        texinfo=(texinfo_visit_graphviz, None),
         text=(sphinx_graphviz.text_visit_graphviz, None),
         man=(sphinx_graphviz.man_visit_graphviz, None),
     )
