@@ -10,9 +10,12 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 LIST = Path(__file__).with_name("system-packages.txt")
+#: Seconds to wait for apt's locks (unattended upgrades, another make): then give up.
+LOCK_WAIT = 300
 
 
 def groups() -> dict[str, list[str]]:
@@ -37,6 +40,26 @@ def missing(packages: list[str]) -> list[str]:
         if "install ok installed" not in result.stdout:
             absent.append(package)
     return absent
+
+
+def apt_get(args: list[str]) -> int:
+    """Run apt-get, waiting while another apt or dpkg holds one of its locks.
+
+    ``DPkg::Lock::Timeout`` makes apt wait for dpkg's lock, but apt 2.6 does
+    not wait for its own (the package lists' and the archives'): those are
+    retried here until :data:`LOCK_WAIT` runs out.
+    """
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    command = ["apt-get", "-o", f"DPkg::Lock::Timeout={LOCK_WAIT}", *args]
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        done = subprocess.run(command, env=env, stderr=subprocess.PIPE, text=True, check=False)
+        busy = "Could not get lock" in done.stderr
+        if done.returncode == 0 or not busy or time.monotonic() > deadline:
+            sys.stderr.write(done.stderr)
+            return done.returncode
+        print("system_packages: another apt holds its lock; waiting", file=sys.stderr, flush=True)
+        time.sleep(5)
 
 
 def main(argv: list[str]) -> int:
@@ -64,12 +87,9 @@ def main(argv: list[str]) -> int:
         )
         return 1
     print(f"Installing Debian packages: {' '.join(absent)}", flush=True)
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *absent], check=True, env=env
+    return apt_get(["update", "-qq"]) or apt_get(
+        ["install", "-y", "-qq", "--no-install-recommends", *absent]
     )
-    return 0
 
 
 if __name__ == "__main__":
