@@ -1,0 +1,553 @@
+"""Hostile pages, as a stranger's pull request would write them (issue 12).
+
+Each page in tests/hostile/ carries one attack. For each, as a contributor,
+Read the Docs, an instructor and a student would meet it:
+
+- ``course check`` reports an error at the attack's line;
+- the build warns naming the page (so the strict build, ``-W``, fails);
+- a non-strict build, as Read the Docs runs it, publishes nothing unsafe
+  (the output scan passes, no script URL, no file of the machine) and runs
+  nothing (a payload that would ``touch`` a marker file leaves it absent);
+- the handout (LaTeX) build reads and runs nothing (slow);
+- in Chromium, clicking every link and pressing Enter on every focusable
+  element of the page opens no dialog, once with the Content-Security-Policy
+  on and the URL filters off, once the other way round (slow).
+
+Pages use placeholders the test fills in: ``@MARKER@`` (a file a payload
+would create), ``@SECRET@`` and ``@SECRETPNG@`` (files outside the source
+folder holding a token that must never reach any output).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import html
+import http.server
+import os
+import secrets
+import shutil
+import struct
+import subprocess
+import threading
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+from helpers import copy_root, warnings
+from tools.course.safety import SAFE_SCHEMES, normalize_url
+from tools.course.sourcetree import symlink_problems
+from tools.course.taxonomy import load_taxonomy
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile page: where check must report it, and what else it needs."""
+
+    #: Lines at which ``course check`` may report the attack: the attack's own
+    #: line first, then the opening line of the directive that holds it.
+    lines: tuple[int, ...]
+    #: Folder of the source tree the page goes in.
+    place: str = "articles"
+    #: Companion files from tests/hostile/files/, copied beside the page.
+    files: tuple[str, ...] = ()
+    #: Whether the handout (LaTeX) build is tried too.
+    latex: bool = False
+    #: Whether Chromium clicks through the page.
+    browser: bool = False
+    #: Extra configuration for the builds.
+    conf: tuple[tuple[str, Any], ...] = ()
+
+
+BIBTEX = (
+    ("extensions", ["myst_parser", "sphinx_design", "sphinxcontrib.bibtex", "tools.extensions"]),
+    ("bibtex_bibfiles", ["references.bib"]),
+)
+SVG_DIAGRAMS = (("graphviz_output_format", "svg"),)
+
+CASES: dict[str, Case] = {
+    # 1. Build-time code execution through front matter.
+    "fm-four-dashes.md": Case((1, 5)),
+    "fm-trailing-control.md": Case((1, 5)),
+    "fm-trailing-nbsp.md": Case((1, 5)),
+    "fm-myst-substitution-script.md": Case((5,), browser=True),
+    "fm-myst-html-on.md": Case((5,), browser=True),
+    "fm-yaml-broken.md": Case((3, 4, 1)),
+    "fm-line-separator.md": Case((5,)),
+    "fm-outside-articles.md": Case((2,), place="notes"),
+    "fm-substitutions-key.md": Case((5,)),
+    # 2. Shell commands through the PDF build.
+    "math-nowrap-glossary.md": Case((10, 12, 9), latex=True),
+    "math-write18.md": Case((10, 9), latex=True),
+    # 3. Files of the build machine printed in a PDF.
+    "math-input.md": Case((10, 9), latex=True),
+    "math-openin.md": Case((10, 9), latex=True),
+    "math-readline-csname.md": Case((9,), latex=True),
+    "math-catcode-def.md": Case((10, 9), latex=True),
+    "math-includegraphics.md": Case((10, 9), latex=True),
+    "math-openout.md": Case((10, 9), latex=True),
+    "math-href-file.md": Case((9,), latex=True, browser=True),
+    # 5. Script on click.
+    "dot-edgeurl.md": Case((10, 9), browser=True),
+    "dot-labelurl.md": Case((10, 9), browser=True),
+    "dot-quoted-url.md": Case((10, 9), browser=True),
+    "dot-concatenated-url.md": Case((10, 9), browser=True),
+    "dot-href.md": Case((10, 9), browser=True),
+    "toctree-javascript.md": Case((10, 9), browser=True),
+    "card-link-control.md": Case((10, 9), browser=True),
+    "image-target-control.md": Case((11, 9), files=("pixel.png",), browser=True),
+    "button-link.md": Case((9,), browser=True),
+    "mathjax-href.md": Case((9,), browser=True),
+    "mathjax-style.md": Case((9,), browser=True),
+    "mathjax-class.md": Case((9,), browser=True),
+    "svg-image-script.md": Case((9,), files=("evil.svg",), browser=True),
+    "bib-javascript-url.md": Case((5,), files=("references.bib",), conf=BIBTEX, browser=True),
+    "download-html.md": Case((9,), files=("evil.html",), browser=True),
+    "download-outside.md": Case((9,)),
+    "md-link-javascript.md": Case((9,), browser=True),
+    "md-link-mixed-case.md": Case((9,), browser=True),
+    "md-link-entity.md": Case((9,), browser=True),
+    "md-link-data.md": Case((9,), browser=True),
+    "md-link-vbscript.md": Case((9,)),
+    "md-link-definition.md": Case((11, 9), browser=True),
+    "md-autolink.md": Case((9,), browser=True),
+    "md-link-leading-control.md": Case((9,), browser=True),
+    "md-raw-html.md": Case((9,), browser=True),
+    "directive-raw.md": Case((9, 10), latex=True, browser=True),
+    "directive-eval-rst.md": Case((9, 10, 12), browser=True),
+    "directive-include.md": Case((9,), latex=True),
+    "directive-literalinclude.md": Case((9,), latex=True),
+    "directive-csv-file.md": Case((10, 9)),
+    "directive-unknown.md": Case((9,)),
+    "role-raw.md": Case((9, 10, 14), browser=True),
+    "image-absolute.md": Case((9,), latex=True),
+    "image-file-url.md": Case((9,)),
+    "image-remote.md": Case((9,)),
+    # 6. Files of the machine in published images.
+    "dot-html-img.md": Case((10, 9), latex=True, conf=SVG_DIAGRAMS),
+    "dot-image-attr.md": Case((10, 9), latex=True, conf=SVG_DIAGRAMS),
+    "dot-imagepath.md": Case((10, 9), latex=True, conf=SVG_DIAGRAMS),
+    "dot-file-argument.md": Case((9,)),
+    # 7. Denial of service.
+    "dot-size-bomb.md": Case((10, 9)),
+    "long-line.md": Case((9,)),
+    "non-utf8.md": Case((9,)),
+}
+
+
+def test_every_page_of_the_corpus_has_a_case() -> None:
+    assert sorted(p.name for p in HOSTILE.glob("*.md")) == sorted(CASES)
+
+
+def _png(text: bytes) -> bytes:
+    """A tiny valid PNG carrying *text* in a tEXt chunk (so a copied file is findable)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"tEXt", b"Comment\x00" + text)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+@dataclass
+class Planted:
+    """A copy of the test root with one hostile page, and the traps around it."""
+
+    tmp: Path
+    src: Path
+    page: Path
+    token: str
+    secret: Path
+    secret_png: Path
+    marker: Path
+
+    def leaked_into(self, folder: Path) -> list[str]:
+        """Files under *folder* holding the secret token (the secret files themselves aside)."""
+        mine = (self.secret, self.secret_png)
+        return [
+            str(path.relative_to(folder))
+            for path in folder.rglob("*")
+            if path.is_file() and path not in mine and self.token.encode() in path.read_bytes()
+        ]
+
+    def ran(self) -> list[str]:
+        """Traces of a payload that ran: the marker file, or files named PWNED anywhere."""
+        traces = [str(p) for p in self.tmp.rglob("PWNED*")]
+        return traces + ([str(self.marker)] if self.marker.exists() else [])
+
+
+def plant(tmp: Path, name: str) -> Planted:
+    case = CASES[name]
+    outside = tmp / "outside"
+    outside.mkdir()
+    token = f"HOSTILE-SECRET-{secrets.token_hex(8)}"
+    secret = outside / "secret.txt"
+    secret.write_text(f"{token}\n", encoding="utf-8")
+    secret_png = outside / "secret.png"
+    secret_png.write_bytes(_png(token.encode()))
+    marker = outside / "MARKER-payload-ran"
+    raw = (HOSTILE / name).read_bytes()
+    for placeholder, value in (
+        (b"@MARKER@", marker),
+        (b"@SECRETPNG@", secret_png),
+        (b"@SECRET@", secret),
+    ):
+        raw = raw.replace(placeholder, str(value).encode())
+    src = copy_root(tmp, "course")
+    page = src / case.place / name
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_bytes(raw)
+    for companion in case.files:
+        shutil.copy(HOSTILE / "files" / companion, page.parent / companion)
+        if companion == "references.bib":
+            shutil.copy(HOSTILE / "files" / companion, src / companion)
+    return Planted(tmp, src, page, token, secret, secret_png, marker)
+
+
+@pytest.fixture(params=sorted(CASES))
+def planted(request: pytest.FixtureRequest, tmp_path: Path) -> Planted:
+    return plant(tmp_path, str(request.param))
+
+
+# -- course check ------------------------------------------------------------
+
+
+def test_check_reports_an_error_at_the_attack(planted: Planted) -> None:
+    from tools.course.checker import check_paths
+
+    case = CASES[planted.page.name]
+    taxonomy = load_taxonomy(planted.src / "taxonomy.yaml")
+    if planted.page.name.startswith("bib-"):
+        target = planted.src / "references.bib"
+        findings = check_paths([planted.src], planted.src, taxonomy)
+    else:
+        target = planted.page
+        findings = check_paths([planted.page], planted.src, taxonomy)
+    errors = [
+        (f.line, f.code, f.message)
+        for f in findings
+        if f.severity == "error" and Path(f.path).resolve() == target.resolve()
+    ]
+    assert any(line in case.lines for line, _, _ in errors), (case.lines, errors)
+    assert not planted.ran()
+
+
+# -- the HTML build, as Read the Docs runs it (not strict) ---------------------
+
+
+def html_build(make_app: Callable[..., Any], src: Path, **conf: Any) -> Any:
+    """Build without -W; an output-scan failure is kept on the app, not raised (the build
+    did fail: Read the Docs would publish nothing)."""
+    from tools.extensions.outputscan import OutputScanError
+
+    app = make_app("html", srcdir=src, confoverrides=conf, freshenv=True)
+    try:
+        app.build()
+    except OutputScanError as error:
+        app.course_scan_error = error
+    return app
+
+
+def unsafe_urls(outdir: Path) -> list[str]:
+    """URL attributes in any written page whose scheme a browser would run or load locally."""
+    from tools.extensions.outputscan import url_scheme
+
+    found = []
+    for page in outdir.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8", errors="replace"), "html.parser")
+        for tag in soup.find_all(True):
+            for attr in ("href", "src", "xlink:href", "action", "formaction", "data", "poster"):
+                value = tag.get(attr)
+                if isinstance(value, str):
+                    scheme = url_scheme(html.unescape(value))
+                    if scheme is not None and scheme not in SAFE_SCHEMES:
+                        found.append(f"{page.relative_to(outdir)}: {attr}={value[:60]!r}")
+    return found
+
+
+def test_build_warns_naming_the_page_and_publishes_nothing_unsafe(
+    make_app: Callable[..., Any], planted: Planted
+) -> None:
+    app = html_build(make_app, planted.src, **dict(CASES[planted.page.name].conf))
+    outdir = Path(app.outdir)
+    scan_error = getattr(app, "course_scan_error", None)
+    # The guard stopped it before the last line of defence had to.
+    assert scan_error is None, str(scan_error)
+    # A warning or error names the page: the strict build (-W) fails.
+    named = planted.page.name if not planted.page.name.startswith("bib-") else "references.bib"
+    assert named in warnings(app), warnings(app)[-3000:]
+    # Nothing unsafe is published, nothing of the machine, and nothing ran.
+    assert unsafe_urls(outdir) == []
+    assert planted.leaked_into(outdir) == []
+    assert str(planted.secret_png) not in "".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in outdir.rglob("*.html")
+    )
+    hostname = Path("/etc/hostname").read_text(encoding="utf-8").strip()
+    built = outdir / planted.page.relative_to(planted.src).with_suffix(".html")
+    if built.is_file() and len(hostname) >= 6:
+        assert hostname not in built.read_text(encoding="utf-8")
+    for script in BeautifulSoup(
+        built.read_text(encoding="utf-8") if built.is_file() else "", "html.parser"
+    ).find_all("script"):
+        assert "alert(" not in script.get_text()
+    assert not list(outdir.rglob("_downloads/**/*.html"))
+    assert planted.ran() == []
+
+
+def test_non_utf8_page_is_an_error_not_a_traceback(
+    make_app: Callable[..., Any], tmp_path: Path
+) -> None:
+    planted = plant(tmp_path, "non-utf8.md")
+    app = html_build(make_app, planted.src)
+    assert "non-utf8.md:9" in warnings(app), warnings(app)[-2000:]
+    assert "Traceback" not in warnings(app)
+
+
+# -- symlinks (item 4): created by the test, as git would check them out ---------
+
+
+@pytest.mark.parametrize("kind", ["outside-file", "conf-file", "folder", "image"])
+def test_symlinks_are_refused_and_never_published(
+    make_app: Callable[..., Any], tmp_path: Path, kind: str
+) -> None:
+    src = copy_root(tmp_path, "course")
+    token = f"HOSTILE-SECRET-{secrets.token_hex(8)}"
+    outside = tmp_path / "outside"
+    (outside / "folder").mkdir(parents=True)
+    secret = outside / "environ"
+    secret.write_text(f"AWS_SECRET={token}\n", encoding="utf-8")
+    conf = outside / "conf.py"
+    conf.write_text(f"# {token}\nproject = 'x'\n", encoding="utf-8")
+    (outside / "folder" / "page.md").write_text(f"# Linked\n\n{token}\n", encoding="utf-8")
+    (outside / "secret.png").write_bytes(_png(token.encode()))
+    link = {
+        "outside-file": src / "x.md",
+        "conf-file": src / "articles" / "settings.md",
+        "folder": src / "linked",
+        "image": src / "articles" / "figure.png",
+    }[kind]
+    target = {
+        "outside-file": secret,
+        "conf-file": Path(os.path.relpath(conf, link.parent)),
+        "folder": outside / "folder",
+        "image": outside / "secret.png",
+    }[kind]
+    link.symlink_to(target)
+    if kind == "image":
+        page = src / "articles" / "growing-up.md"
+        page.write_text(
+            page.read_text(encoding="utf-8") + "\n![A figure](figure.png)\n", encoding="utf-8"
+        )
+
+    assert [path for path, _ in symlink_problems(src)] == [link]
+    from tools.course.checker import check_paths
+
+    taxonomy = load_taxonomy(src / "taxonomy.yaml")
+    findings = check_paths([src], src, taxonomy)
+    assert any(
+        f.severity == "error" and Path(f.path) in (link, link.resolve()) for f in findings
+    ), findings
+
+    app = html_build(make_app, src)
+    outdir = Path(app.outdir)
+    assert f"{link}:1" in warnings(app), warnings(app)
+    leaked = [
+        str(p.relative_to(outdir))
+        for p in outdir.rglob("*")
+        if p.is_file() and token.encode() in p.read_bytes()
+    ]
+    assert leaked == []
+    sitemap = outdir / "sitemap.xml"
+    if sitemap.is_file():
+        assert link.stem not in sitemap.read_text(encoding="utf-8")
+
+
+# -- the handout (LaTeX) build ---------------------------------------------------
+
+
+LATEX_CASES = sorted(name for name, case in CASES.items() if case.latex)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("latexmk") is None, reason="needs the 'pdf' system packages")
+@pytest.mark.parametrize("name", LATEX_CASES)
+def test_handout_build_reads_and_runs_nothing(tmp_path: Path, name: str) -> None:
+    from tools.outputs.pdfbuild import build_handouts
+
+    planted = plant(tmp_path, name)
+    build = tmp_path / "build"
+    build_handouts("all", ("student",), source=planted.src, conf=planted.src, build=build)
+    assert planted.ran() == []
+    assert planted.leaked_into(build) == []
+    hostname = Path("/etc/hostname").read_text(encoding="utf-8").strip()
+    for pdf in (build / "handouts").glob("*.pdf"):
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert planted.token not in text
+        if len(hostname) >= 6:
+            assert hostname not in text
+        assert "file:///" not in text
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("latexmk") is None, reason="needs the 'pdf' system packages")
+def test_latexmk_reads_no_rc_file_beside_the_tex(tmp_path: Path) -> None:
+    """Sphinx's latexmkrc (with its makeindex glossary rule) is not read; ours is."""
+    from tools.outputs.pdfbuild import compile_pdf
+
+    marker = tmp_path / "MARKER-rc-ran"
+    (tmp_path / "latexmkrc").write_text(f'system("touch {marker}");\n', encoding="utf-8")
+    (tmp_path / ".latexmkrc").write_text(f'system("touch {marker}");\n', encoding="utf-8")
+    tex = tmp_path / "t.tex"
+    tex.write_text(
+        "\\documentclass{article}\\begin{document}\nHello.\n"
+        "\\immediate\\write18{touch " + str(marker) + "}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    result = compile_pdf(tex, timeout=120)
+    assert result.pdf is not None, result.problem
+    assert not marker.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("latexmk") is None, reason="needs the 'pdf' system packages")
+def test_tex_reads_and_writes_nothing_outside_its_folder(tmp_path: Path) -> None:
+    from tools.outputs.pdfbuild import compile_pdf
+
+    token = f"HOSTILE-SECRET-{secrets.token_hex(8)}"
+    secret = tmp_path / "outside" / "secret.tex"
+    secret.parent.mkdir()
+    secret.write_text(token, encoding="utf-8")
+    folder = tmp_path / "latex"
+    folder.mkdir()
+    written = tmp_path / "outside" / "written.txt"
+    for body, problem in (
+        (f"\\input{{{secret}}}", "not found"),
+        (f"\\newwrite\\w\\immediate\\openout\\w={written}\\immediate\\closeout\\w", "write"),
+    ):
+        tex = folder / "t.tex"
+        tex.write_text(
+            f"\\documentclass{{article}}\\begin{{document}}\nA {body}\n\\end{{document}}\n",
+            encoding="utf-8",
+        )
+        result = compile_pdf(tex, timeout=120)
+        assert result.pdf is None and problem in result.problem, result.problem
+        assert token not in (folder / "t.log").read_text(encoding="utf-8", errors="replace")
+    assert not written.exists()
+
+
+# -- Chromium ------------------------------------------------------------------
+
+
+BROWSER_CASES = sorted(name for name, case in CASES.items() if case.browser)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("needs Debian's chromium (system packages 'test')")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield browser
+        browser.close()
+
+
+def dialogs_when_used(browser: Any, url: str) -> list[str]:
+    """Open *url*, click every link of the page's content and image maps, press Enter on
+    every focusable element, click the middle of the page: the dialogs that opened."""
+    opened: list[str] = []
+    context = browser.new_context()
+    context.on(
+        "page", lambda page: page.on("dialog", lambda d: (opened.append(d.message), d.dismiss()))
+    )
+    tab = context.new_page()
+    tab.on("dialog", lambda d: (opened.append(d.message), d.dismiss()))
+    tab.goto(url)
+    count = tab.locator("article a, area").count()
+    for i in range(count):
+        tab.goto(url)
+        with contextlib.suppress(Exception):
+            tab.locator("article a, area").nth(i).evaluate("e => e.click()")
+            tab.wait_for_timeout(50)
+    tab.goto(url)
+    focusable = "article a[href], article button, article summary, article [tabindex], area"
+    for i in range(tab.locator(focusable).count()):
+        tab.goto(url)
+        with contextlib.suppress(Exception):
+            tab.locator(focusable).nth(i).focus()
+            tab.keyboard.press("Enter")
+            tab.wait_for_timeout(50)
+    tab.goto(url)
+    with contextlib.suppress(Exception):
+        tab.mouse.click(400, 400)
+        tab.wait_for_timeout(50)
+    context.close()
+    return opened
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layer", ["csp-only", "filters-only"])
+@pytest.mark.parametrize("name", BROWSER_CASES)
+def test_no_dialog_opens_in_chromium(
+    make_app: Callable[..., Any], chromium: Any, tmp_path: Path, name: str, layer: str
+) -> None:
+    """Each layer alone stops the script: CSP with the URL filters off, filters with CSP off."""
+    planted = plant(tmp_path, name)
+    conf = {"course_url_filter": False} if layer == "csp-only" else {"course_csp": False}
+    app = html_build(make_app, planted.src, **(dict(CASES[name].conf) | conf))
+    outdir = Path(app.outdir)
+    built = outdir / planted.page.relative_to(planted.src).with_suffix(".html")
+    if not built.is_file():
+        return  # refused whole: nothing to click
+    with served(outdir) as base:
+        page_url = base + built.relative_to(outdir).as_posix()
+        assert dialogs_when_used(chromium, page_url) == []
+    assert planted.ran() == []
+
+
+def test_normalised_schemes_match_what_browsers_run() -> None:
+    """The output scan reads a URL as the browser does (the trick of items 5's control characters)."""
+    from tools.extensions.outputscan import url_scheme
+
+    assert url_scheme("\x01javascript:alert(1)") == "javascript"
+    assert url_scheme(" java\tscript:alert(1)") == "javascript"
+    assert url_scheme("JaVaScRiPt:x") == "javascript"
+    assert normalize_url("\x00 https://example.org/\n") == "https://example.org/"
+    assert url_scheme("../page.html") is None
