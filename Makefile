@@ -3,7 +3,10 @@
 PYTHON     ?= python3
 VENV       := .venv
 BIN        := $(VENV)/bin
-STAMP      := $(VENV)/.installed
+# What is installed into .venv: the build's dependencies, or those and the
+# test and lint extras (a superset, so it also stands for the first).
+BUILD_STAMP := $(VENV)/.installed-build
+TEST_STAMP  := $(VENV)/.installed-test
 SOURCE     := docs
 CONF       := conf
 BUILD      := build
@@ -12,17 +15,33 @@ SPHINXOPTS ?= -W --keep-going -n
 # Sphinx writes with JOBS-1 worker processes, so one more than the cores keeps
 # every core busy (on 2 cores, -j auto gains ~10%, -j 3 about 2x).
 JOBS       ?= $(shell echo $$(( $$(nproc) + 1 )))
-SPHINXBUILD = $(BIN)/sphinx-build -c $(CONF) -d $(DOCTREES) $(SPHINXOPTS) -j $(JOBS)
+# sphinx-build's arguments; `python -m tools.extensions` is sphinx-build run as
+# the build command, with its garbage-collector policy (tools/extensions/gcpolicy.py).
+SPHINXBUILD = $(BIN)/python -m tools.extensions -c $(CONF) -d $(DOCTREES) $(SPHINXOPTS) -j $(JOBS)
 
-.PHONY: html serve test clean check new handouts handout bench system-html system-pdf system-test
+.PHONY: html serve test test-fast lint lock clean check new handouts handout bench \
+	system-html system-pdf system-test
 
 # The virtual environment: created once, reinstalled only when the
 # dependency declaration or the constraints (lock) file changes.
-$(STAMP): pyproject.toml constraints.txt
+$(BUILD_STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
-	@touch $(STAMP)
+	$(BIN)/python -m pip install -q -c constraints.txt -e .
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test,lint]'
+	@touch $@ $(BUILD_STAMP)
+
+# After changing a dependency in pyproject.toml: regenerate constraints.txt,
+# the exact versions of everything the build, test and lint extras install.
+lock:
+	@test -x $(BIN)/uv || $(MAKE) --no-print-directory $(TEST_STAMP)
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra test --extra lint \
+		--custom-compile-command "make lock" -o constraints.txt pyproject.toml
 
 system-html:
 	@$(PYTHON) tools/system_packages.py html
@@ -38,40 +57,50 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-html: $(STAMP) system-html
+html: $(BUILD_STAMP) system-html
 	$(SPHINXBUILD) -b html $(SOURCE) $(BUILD)/html
 	@echo "Open $(abspath $(BUILD)/html/index.html)"
 
-serve: $(STAMP) system-html
+serve: $(BUILD_STAMP) system-html
 	$(BIN)/sphinx-autobuild -c $(CONF) -d $(DOCTREES) -n $(SOURCE) $(BUILD)/html \
 		--host 127.0.0.1 --port 8000 --watch $(CONF) --watch tools \
 		--ignore "*/$(SOURCE)/browse/*"
 
 # Contributors: check every page in about a second (no build).
-check: $(STAMP)
+check: $(BUILD_STAMP)
 	$(BIN)/course check
 
 # Contributors: make new TITLE="Why We Forget" CATEGORY=cognitive-processes
 # (asks for whichever is missing).
-new: $(STAMP)
+new: $(BUILD_STAMP)
 	$(BIN)/course new $(if $(TITLE),"$(TITLE)") $(if $(CATEGORY),--category $(CATEGORY))
 
 # Instructors: every course's handout, both editions, into build/handouts/.
-handouts: $(STAMP) system-pdf
+handouts: $(BUILD_STAMP) system-pdf
 	$(BIN)/course handouts
 
 # One category or one article: make handout CATEGORY=<slug> (or ARTICLE=<slug>).
-handout: $(STAMP) system-pdf
+handout: $(BUILD_STAMP) system-pdf
 	@test -n "$(CATEGORY)$(ARTICLE)" || { echo "usage: make handout CATEGORY=<slug> | ARTICLE=<slug>"; exit 2; }
 	$(BIN)/course handouts $(if $(CATEGORY),--category $(CATEGORY)) $(if $(ARTICLE),--article $(ARTICLE))
 
 # Build-time benchmark (synthetic corpora of 200 and 1,000 articles; N=500 or
 # N=200,1000 to choose): prints a table, writes build/bench/results.json.
-bench: $(STAMP) system-html
+bench: $(BUILD_STAMP) system-html
 	$(BIN)/python -m tools.outputs.bench $(if $(N),--sizes $(N)) $(if $(RUNS),--runs $(RUNS))
 
-test: $(STAMP) system-test node_modules/.installed
+# Lint first: ruff (lint and format) and mypy --strict, configured in pyproject.toml.
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint system-test node_modules/.installed
 	$(BIN)/python -m pytest
+
+# The edit loop: every test but the slow ones (real docs/, PDFs, the browser, bench).
+test-fast: $(TEST_STAMP) system-html
+	$(BIN)/python -m pytest -m "not slow"
 
 clean:
 	rm -rf $(BUILD) $(SOURCE)/browse
