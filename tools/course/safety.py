@@ -12,6 +12,7 @@ import contextlib
 import html
 import io
 import re
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from html.entities import name2codepoint
 from pathlib import Path
@@ -440,7 +441,10 @@ def sanitize_dot(code: str) -> tuple[str, list[str]]:
         return "", [f"graphviz: diagrams longer than {_DOT_MAX_CHARS} characters are not drawn"]
     printed = io.StringIO()
     try:
-        with contextlib.redirect_stdout(printed):  # pydot prints its parse errors
+        # pydot prints its parse errors, and builds its parser with pyparsing names
+        # that pyparsing 3.3 warns about (not ours to fix, nothing for a user to do).
+        with contextlib.redirect_stdout(printed), warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
             graphs = pydot.graph_from_dot_data(code)
     except Exception:  # pydot raises whatever its parser raises
         graphs = None
@@ -540,7 +544,7 @@ def svg_problems(data: bytes) -> list[str]:
 
 #: Bibliography fields that become links.
 BIB_LINK_FIELDS = frozenset({"url", "doi", "eprint", "link", "pdf", "file", "howpublished"})
-_BIB_ENTRY = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]\s*([^,\s]+)\s*,", re.MULTILINE)
+_BIB_ENTRY = re.compile(r"^[ \t]*@\s*([A-Za-z]+)\s*[{(]\s*([^,\s]+)\s*,", re.MULTILINE)
 _TEX_LINK = re.compile(r"\\(?:url|href)\s*\{([^}]*)\}")
 
 
