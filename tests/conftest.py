@@ -37,13 +37,16 @@ def rootdir() -> Path:
 def real_site(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
-    """The real docs/, built strictly once per test run: (the sphinx-build run, the HTML folder)."""
+    """The real docs/, built strictly once per test run by `make html`'s command.
+
+    Returns the sphinx-build run and the HTML folder.
+    """
     out = tmp_path_factory.mktemp("real-site")
     html = out / "html"
     command = [
         sys.executable,
         "-m",
-        "sphinx",
+        "tools.extensions",
         "-b",
         "html",
         "-W",
