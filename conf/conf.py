@@ -45,10 +45,13 @@ course_taxonomy = "taxonomy.yaml"
 
 # -- MyST: only the syntax the course uses; no raw HTML from pages ----------------
 
-myst_enable_extensions = ["colon_fence", "deflist"]
-myst_disable_syntax = ["html_block", "html_inline"]
-myst_heading_anchors = 3
-myst_url_schemes = {"http": None, "https": None, "mailto": None}
+# One source: `course check` reads pages with the same settings (tools/course/reader.py).
+from tools.course.reader import MYST_SETTINGS  # noqa: E402
+
+myst_enable_extensions = list(MYST_SETTINGS["enable_extensions"])
+myst_disable_syntax = list(MYST_SETTINGS["disable_syntax"])
+myst_heading_anchors = MYST_SETTINGS["heading_anchors"]
+myst_url_schemes = dict(MYST_SETTINGS["url_schemes"])
 
 # -- References ---------------------------------------------------------------------
 

@@ -72,7 +72,7 @@ CASES: dict[str, tuple[str, str, int]] = {
     "SEC004": ("", "\n```{include} ../../conf.py\n```\n", 22),
     "SEC005": ("## A section", "## A section\n\n[click](javascript:alert(1))", 14),
     "SEC006": ("", "\n```{eval-rst}\n.. raw:: html\n\n   <b>x</b>\n```\n", 22),
-    "SEC007": ("digraph { a -> b }", 'digraph { a [image="/etc/passwd"] }', 16),
+    "SEC007": ("digraph { a -> b }", 'digraph { a [image="/etc/passwd"] }', 19),
     "RD001": ("## A section", LONG_WINDED * 6 + "\n\n## A section", 8),
 }
 

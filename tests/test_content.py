@@ -10,6 +10,7 @@ import pytest
 
 from tools.course.checker import parse_page, prose_text
 from tools.course.frontmatter import read_front_matter
+from tools.course.glossary import load_terms
 from tools.course.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,14 +23,7 @@ ROLE = re.compile(r"\{term\}`([^`]*)`")  # may span a line break
 def body_words(path: Path) -> int:
     """Words of the article's running text: not its review questions, answers or notes."""
     page = parse_page(path)
-    extra = {
-        n
-        for b in page.blocks
-        if b.name in ("question", "answer", "instructor-note")
-        for n, _ in b.lines
-    }
-    page.prose = [(n, line) for n, line in page.prose if n not in extra]
-    return len(prose_text(page).split())
+    return len(prose_text(page, skip=("question", "answer", "instructor-note")).split())
 
 
 def front(path: Path) -> dict[str, object]:
@@ -69,13 +63,7 @@ def test_diagrams_where_models_are_explained() -> None:
 
 
 def glossary_terms() -> set[str]:
-    page = parse_page(DOCS / "glossary.md")
-    block = next(b for b in page.blocks if b.name == "glossary")
-    return {
-        line.strip().lower()
-        for _n, line in block.lines
-        if line.strip() and not line.startswith((" ", "\t", ":"))
-    }
+    return set(load_terms([DOCS / "glossary.md"]))
 
 
 def test_glossary_is_large_and_every_term_is_used() -> None:

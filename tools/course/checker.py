@@ -2,9 +2,11 @@
 
 Each rule has a stable code so CI annotations and contributors can refer to
 it; CONTRIBUTING.md lists them. Front matter is validated by the same model
-the build uses (tools/extensions/frontmatter.py), so the two never disagree.
-The build enforces the safety rules on its own as well (guard.py): a page
-that slips past this check still cannot do harm.
+the build uses, and every rule reads the one parse of the page that
+tools/course/reader.py makes with MyST's own parser. The safety rules are the
+build's source gate (tools/course/gate.py, run by tools/extensions/pagesource.py):
+what it refuses is an error here at the same line, so a clean check means the
+gate publishes the page. The build's guard (guard.py) checks again after parsing.
 
 | code   | severity | rule |
 | ------ | -------- | ---- |
@@ -25,52 +27,43 @@ that slips past this check still cannot do harm.
 | REF003 | error    | {cite} keys are in the bibliography |
 | IMG001 | error    | images exist inside docs/ |
 | IMG002 | error    | images and diagrams have alt text |
+| REF004 | error    | {download} files exist |
+| DIR001 | error    | directive options can be read |
 | SEC001 | error    | no parser settings in front matter (myst, substitutions, html_meta) |
 | SEC002 | error    | no raw HTML |
 | SEC003 | error    | no raw directive |
 | SEC004 | error    | no include, literalinclude or csv-table :file:/:url: |
-| SEC005 | error    | no javascript: or data: URLs |
-| SEC006 | error    | no eval-rst block that carries any of the above |
-| SEC007 | error    | graphviz diagrams are inline and use no file or URL attributes |
+| SEC005 | error    | links, images and options use allowed URLs and options only |
+| SEC006 | error    | no eval-rst block |
+| SEC007 | error    | graphviz diagrams are inline and use listed DOT attributes only |
+| SEC008 | error    | only listed directives |
+| SEC009 | error    | only listed roles |
+| SEC010 | error    | maths uses listed commands only |
+| SEC011 | error    | downloads are allowed file types inside docs/ |
+| SEC012 | error    | the page can be read: UTF-8, at most 200 KB, no huge paragraph or deep nesting |
+| SEC013 | error    | no symbolic links under docs/ |
 | RD001  | warning  | reading grade within the band set for the article's level |
 """
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .corpus import first_heading
-from .frontmatter import (
-    ARTICLES_DIR,
-    FrontMatter,
-    Problem,
-    parser_setting_problems,
-    read_front_matter,
-    validate_article,
-)
-from .safety import unsafe_scheme
+from pybtex.database import parse_file  # type: ignore[import-untyped]
+
+from . import glossary
+from .frontmatter import ARTICLES_DIR, FrontMatter, Problem, validate_article
+from .gate import GateResult, gate_bytes, is_site_page
+from .paths import GENERATED_DIR
+from .reader import Page, role_target
+from .sourcetree import symlink_problems
 from .suggest import did_you_mean
 from .taxonomy import SLUG_RE, Taxonomy
 
 TAXONOMY_ROLES = ("category", "topic", "level", "course", "subject")
-_ROLE = re.compile(r"\{(?P<name>[a-z:\-]+)\}`(?P<body>[^`]*)`")
-_FENCE_OPEN = re.compile(
-    r"^(?P<indent>\s*)(?P<marker>`{3,}|~{3,}|:{3,})\s*(?:\{(?P<name>[^}\s]+)\}\s*(?P<args>.*))?$"
-)
-_HEADING = re.compile(r"^(#{1,6})\s+\S")
-_IMAGE_MD = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)")
-_LINK_MD = re.compile(r"(?<!!)\[[^\]]*\]\((?P<url><[^>]*>|[^)\s]+)")
-_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>|<!--")
-_URL_SCHEME = re.compile(r"\b(javascript|data|vbscript|file)\s*:", re.IGNORECASE)
-_RST_DANGER = re.compile(
-    r"^\s*\.\.\s+(raw|include|literalinclude|meta|csv-table)::|:file:|:url:|\bjavascript:|\bdata:",
-    re.IGNORECASE | re.MULTILINE,
-)
-_DOT_FILE_ATTRS = re.compile(r"\b(image|imagepath|fontpath|shapefile|URL|href)\s*=", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -101,91 +94,15 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-@dataclass
-class Block:
-    """A fenced block: a directive (``name``) or plain code (``name`` None)."""
-
-    name: str | None
-    args: str
-    start: int  # 1-based line of the opening fence
-    lines: list[tuple[int, str]]  # body lines with their numbers
-
-
-@dataclass
-class Page:
-    path: Path
-    text: str
-    lines: list[str]
-    body_start: int  # index of the first line after front matter
-    prose: list[tuple[int, str]]  # lines outside any fence (or inside directives that hold prose)
-    blocks: list[Block]
-
-
-PROSE_DIRECTIVES = {
-    "question",
-    "answer",
-    "instructor-note",
-    "note",
-    "tip",
-    "warning",
-    "admonition",
-    "important",
-    "seealso",
-    "hint",
-    "caution",
-    "attention",
-    "danger",
-    "error",
-    "dropdown",
-    "card",
-    "tab-item",
-    "grid-item-card",
-    "topic",
-    "sidebar",
-    "figure",
-    "glossary",
-}
+def read_page(path: Path, docs: Path) -> GateResult:
+    """A page as the build's gate reads it (generated and home pages may use their directives)."""
+    docname = path.resolve().relative_to(docs.resolve()).with_suffix("").as_posix()
+    return gate_bytes(path.read_bytes(), generated=is_site_page(docname))
 
 
 def parse_page(path: Path) -> Page:
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines()
-    fm, _ = read_front_matter(text)
-    start = fm.last_line if fm else 0
-    prose: list[tuple[int, str]] = []
-    blocks: list[Block] = []
-    stack: list[tuple[str, Block]] = []  # (closing marker, block)
-    for number, line in enumerate(lines[start:], start=start + 1):
-        stripped = line.strip()
-        if stack:
-            marker, block = stack[-1]
-            if stripped and set(stripped) <= {marker[0]} and len(stripped) >= len(marker):
-                stack.pop()
-                continue
-            opened = _FENCE_OPEN.match(line)
-            if (
-                opened
-                and (block.name in PROSE_DIRECTIVES or opened.group("marker")[0] == ":")
-                and block.name is not None
-            ):
-                inner = Block(
-                    opened.group("name"), (opened.group("args") or "").strip(), number, []
-                )
-                blocks.append(inner)
-                stack.append((opened.group("marker"), inner))
-                continue
-            block.lines.append((number, line))
-            if block.name in PROSE_DIRECTIVES and not stripped.startswith(":"):
-                prose.append((number, line))
-            continue
-        opened = _FENCE_OPEN.match(line)
-        if opened:
-            block = Block(opened.group("name"), (opened.group("args") or "").strip(), number, [])
-            blocks.append(block)
-            stack.append((opened.group("marker"), block))
-            continue
-        prose.append((number, line))
-    return Page(path, text, lines, start, prose, blocks)
+    """The reader's parse of a page file (what every rule reads)."""
+    return gate_bytes(path.read_bytes()).page
 
 
 @dataclass
@@ -195,42 +112,33 @@ class Site:
     docs: Path
     taxonomy: Taxonomy
     articles: dict[str, Path]
-    terms: set[str]
+    terms: dict[str, glossary.Term]
     cite_keys: set[str]
+    bib_problems: list[tuple[Path, int, str]]
 
     @classmethod
     def load(cls, docs: Path, taxonomy: Taxonomy) -> Site:
         articles = {p.stem: p for p in sorted((docs / ARTICLES_DIR).glob("*.md"))}
-        terms: set[str] = set()
-        for md in docs.rglob("*.md"):
-            if "browse" in md.relative_to(docs).parts[:1]:
-                continue
-            page = parse_page(md)
-            for block in page.blocks:
-                if block.name == "glossary":
-                    for _n, line in block.lines:
-                        if (
-                            line.strip()
-                            and not line.startswith((" ", "\t"))
-                            and not line.startswith(":")
-                        ):
-                            terms.add(line.strip().lower())
+        sources = [p for p in sorted(docs.rglob("*.md")) if not _generated(p, docs)]
+        terms = glossary.load_terms(
+            p for p in sources if not p.is_symlink() and b"{glossary}" in p.read_bytes()
+        )
         keys: set[str] = set()
-        for bib in docs.rglob("*.bib"):
-            keys |= set(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", bib.read_text(encoding="utf-8")))
-        return cls(docs, taxonomy, articles, terms, keys)
-
-
-def _col(line: str, needle: str) -> int:
-    found = line.find(needle)
-    return found + 1 if found >= 0 else 1
+        problems: list[tuple[Path, int, str]] = []
+        for bib in sorted(docs.rglob("*.bib")):
+            try:
+                keys |= set(parse_file(str(bib), bib_format="bibtex").entries)
+            except Exception as exc:  # pybtex raises its own PybtexError and friends
+                problems.append((bib, 1, f"the bibliography cannot be read: {exc}"))
+        return cls(docs, taxonomy, articles, terms, keys, problems)
 
 
 class PageChecker:
     def __init__(self, site: Site, path: Path) -> None:
         self.site = site
         self.path = path
-        self.page = parse_page(path)
+        self.gate = read_page(path, site.docs)
+        self.page = self.gate.page
         self.findings: list[Finding] = []
         self.is_article = path.resolve().parent == (site.docs / ARTICLES_DIR).resolve()
 
@@ -243,16 +151,17 @@ class PageChecker:
         self.add(problem.line, problem.code, problem.message, severity=problem.severity)
 
     def run(self) -> list[Finding]:
-        fm, problems = read_front_matter(self.page.text)
-        for problem in problems + parser_setting_problems(fm):
+        for problem in self.gate.problems:
             self.add_problem(problem)
-        if self.is_article and not problems:
-            self.check_article(fm)
+        if not self.page.text:  # unreadable: nothing more to check
+            return self.findings
+        unreadable = any(p.code == "FM001" for p in self.gate.problems)
+        if self.is_article and not unreadable:
+            self.check_article(self.gate.front_matter)
         self.check_headings()
         self.check_roles()
-        self.check_links_and_images()
-        self.check_html()
-        self.check_blocks()
+        self.check_images()
+        self.check_diagrams()
         return self.findings
 
     # -- articles ----------------------------------------------------------------
@@ -290,9 +199,9 @@ class PageChecker:
             return
         grade = float(textstat.flesch_kincaid_grade(text))
         if grade > level.reading_grade:
-            heading = first_heading(self.page.lines, self.page.body_start)
+            title = self.page.title()
             self.add(
-                heading[1] if heading else self.page.body_start + 1,
+                title.line if title else self.page.body_line,
                 "RD001",
                 f"reading grade {grade:.1f} is above the {level.title} band (at most "
                 f"{level.reading_grade:g}); shorter sentences and plainer words help",
@@ -302,26 +211,19 @@ class PageChecker:
     # -- structure -----------------------------------------------------------------
 
     def check_headings(self) -> None:
-        h1 = []
+        h1 = [h.line for h in self.page.headings if h.level == 1]
         previous = 0
-        for number, line in self.page.prose:
-            match = _HEADING.match(line)
-            if not match:
-                continue
-            level = len(match.group(1))
-            if level == 1:
-                h1.append(number)
-            if previous and level > previous + 1:
+        for heading in self.page.headings:
+            if previous and heading.level > previous + 1:
                 self.add(
-                    number,
+                    heading.line,
                     "HD002",
-                    f"heading level {level} follows level {previous}: levels may not be skipped",
+                    f"heading level {heading.level} follows level {previous}: "
+                    "levels may not be skipped",
                 )
-            previous = level
+            previous = heading.level
         if not h1:
-            self.add(
-                self.page.body_start + 1, "HD001", "the page needs one level-1 heading (# Title)"
-            )
+            self.add(self.page.body_line, "HD001", "the page needs one level-1 heading (# Title)")
         for number in h1[1:]:
             self.add(
                 number,
@@ -329,231 +231,156 @@ class PageChecker:
                 f"a second level-1 heading (the first is at line {h1[0]}); use ## for sections",
             )
 
-    def _logical_lines(self) -> Iterator[tuple[int, str]]:
-        """Lines, with a role whose text wraps onto the next line joined into one."""
-        pending: tuple[int, str] | None = None
-        for number, line in self._all_lines():
-            if pending is not None:
-                number, line = pending[0], pending[1] + " " + line.strip()
-                pending = None
-            if line.count("`") % 2 and "}`" in line:
-                pending = (number, line)
-                continue
-            yield number, line
-        if pending is not None:
-            yield pending
-
     def check_roles(self) -> None:
         site = self.site
-        for number, line in self._logical_lines():
-            for match in _ROLE.finditer(line):
-                name, body = match.group("name"), match.group("body")
-                target = (
-                    body.rsplit("<", 1)[1].rstrip(">").strip()
-                    if body.rstrip().endswith(">") and "<" in body
-                    else body.strip()
-                )
-                col = match.start() + 1
-                if name == "article":
-                    if target not in site.articles:
-                        self.add(
-                            number,
-                            "REF001",
-                            f"{{article}} target {target!r} is not an article{did_you_mean(target, site.articles)}",
-                            col,
-                        )
-                elif name in TAXONOMY_ROLES:
-                    slugs = site.taxonomy.slugs(name)
-                    if target not in slugs:
-                        self.add(
-                            number,
-                            "REF001",
-                            f"{{{name}}} target {target!r} is not a {name} slug{did_you_mean(target, slugs)}",
-                            col,
-                        )
-                elif name == "term":
-                    if target.lower() not in site.terms:
-                        self.add(
-                            number,
-                            "REF002",
-                            f"{{term}} {target!r} is not in the glossary{did_you_mean(target.lower(), site.terms)}",
-                            col,
-                        )
-                elif name.startswith("cite"):
-                    for key in (k.strip() for k in target.split(",")):
-                        if key and key not in site.cite_keys:
-                            self.add(
-                                number,
-                                "REF003",
-                                f"{{cite}} key {key!r} is not in the bibliography{did_you_mean(key, site.cite_keys)}",
-                                col,
-                            )
-
-    def check_links_and_images(self) -> None:
-        for number, line in self._all_lines():
-            for match in _IMAGE_MD.finditer(line):
-                self.check_image(number, match.start() + 1, match.group("src"), match.group("alt"))
-            for match in _LINK_MD.finditer(line):
-                url = match.group("url").strip("<>")
-                scheme = unsafe_scheme(url)
-                if scheme:
+        for role in self.page.roles:
+            name, target, line = role.name, role_target(role.content), role.line
+            if name == "article":
+                if target not in site.articles:
+                    hint = did_you_mean(target, site.articles)
                     self.add(
-                        number,
-                        "SEC005",
-                        f"{scheme}: URLs are not allowed in links",
-                        match.start() + 1,
+                        line, "REF001", f"{{article}} target {target!r} is not an article{hint}"
                     )
-        for block in self.page.blocks:
-            if block.name in ("image", "figure"):
-                alt = next(
-                    (ln.split(":alt:", 1)[1].strip() for _n, ln in block.lines if ":alt:" in ln), ""
-                )
-                self.check_image(block.start, 1, block.args, alt)
+            elif name in TAXONOMY_ROLES:
+                slugs = site.taxonomy.slugs(name)
+                if target not in slugs:
+                    hint = did_you_mean(target, slugs)
+                    self.add(
+                        line, "REF001", f"{{{name}}} target {target!r} is not a {name} slug{hint}"
+                    )
+            elif name == "term":
+                key = glossary.key(target)
+                if key not in site.terms:
+                    hint = did_you_mean(key, site.terms)
+                    self.add(
+                        line,
+                        "REF002",
+                        f"{{term}} {' '.join(target.split())!r} is not in the glossary{hint}",
+                    )
+            elif name.startswith("cite:"):
+                for key in (k.strip() for k in target.split(",")):
+                    if key and key not in site.cite_keys:
+                        hint = did_you_mean(key, site.cite_keys)
+                        self.add(
+                            line,
+                            "REF003",
+                            f"{{cite}} key {key!r} is not in the bibliography{hint}",
+                        )
+            elif name == "download":
+                self.check_file(line, target, "download")
 
-    def check_image(self, number: int, col: int, src: str, alt: str) -> None:
-        if unsafe_scheme(src):
-            self.add(
-                number, "SEC005", f"image source {src!r}: only files inside docs/ may be used", col
-            )
-        elif "://" in src:
-            self.add(
-                number,
-                "IMG001",
-                f"image {src!r} is on the web: add the file under docs/ instead",
-                col,
-            )
-        else:
-            base = self.site.docs if src.startswith("/") else self.path.parent
-            target = (base / src.lstrip("/")).resolve()
-            docs = self.site.docs.resolve()
-            if docs not in target.parents:
-                self.add(number, "IMG001", f"image {src!r} is outside docs/", col)
-            elif not target.is_file():
-                self.add(number, "IMG001", f"image {src!r} does not exist", col)
+    def check_images(self) -> None:
+        for link in self.page.links:
+            if link.kind == "image":
+                self.check_file(link.line, link.url, "image")
+                self.check_alt(link.line, link.url, link.alt)
+        for directive in self.page.directives:
+            if directive.name in ("image", "figure"):
+                src = directive.args.strip()
+                self.check_file(directive.line, src, "image")
+                self.check_alt(directive.line, src, directive.options.get("alt", ""))
+
+    def check_alt(self, line: int, src: str, alt: str) -> None:
         if not alt.strip():
+            self.add(line, "IMG002", f"image {src!r} has no alt text (describe what it shows)")
+
+    def check_file(self, line: int, target: str, kind: str) -> None:
+        """A file an image or download points at: inside docs/, and there."""
+        if not target or ":" in target.split("/", 1)[0] or target.startswith("//"):
+            return  # a URL: the gate has judged it (SEC005 / SEC011)
+        base = self.site.docs if target.startswith("/") else self.path.parent
+        resolved = (base / target.lstrip("/")).resolve()
+        docs = self.site.docs.resolve()
+        code = "IMG001" if kind == "image" else "SEC011"
+        if docs not in resolved.parents:
+            self.add(line, code, f"{kind} {target!r} is outside docs/: use a file inside docs/")
+        elif not resolved.is_file():
             self.add(
-                number, "IMG002", f"image {src!r} has no alt text (describe what it shows)", col
+                line, "IMG001" if kind == "image" else "REF004", f"{kind} {target!r} does not exist"
             )
 
-    def check_html(self) -> None:
-        for number, line in self.page.prose:
-            code_free = re.sub(r"`[^`]*`", "", line)
-            match = _HTML.search(code_free)
-            if match:
+    def check_diagrams(self) -> None:
+        for directive in self.page.directives:
+            if directive.name == "graphviz" and not directive.options.get("alt", "").strip():
                 self.add(
-                    number,
-                    "SEC002",
-                    f"raw HTML ({match.group(0)[:30]!r}) is not allowed: use Markdown or a directive",
-                    match.start() + 1,
+                    directive.line,
+                    "IMG002",
+                    "the diagram has no :alt: text (describe what it shows)",
                 )
 
-    def check_blocks(self) -> None:
-        for block in self.page.blocks:
-            body = "\n".join(line for _n, line in block.lines)
-            name = (block.name or "").lower()
-            if name == "raw":
-                self.add(block.start, "SEC003", "the raw directive is not allowed")
-            elif name in ("include", "literalinclude"):
-                self.add(
-                    block.start,
-                    "SEC004",
-                    f"{name} is not allowed: pages may not pull in other files",
-                )
-            elif name == "csv-table" and re.search(r"^\s*:(file|url):", body, re.MULTILINE):
-                self.add(
-                    block.start,
-                    "SEC004",
-                    "csv-table :file: and :url: are not allowed: write the table inline",
-                )
-            elif name == "eval-rst" and (danger := _RST_DANGER.search(body)):
-                self.add(
-                    block.start,
-                    "SEC006",
-                    f"eval-rst block contains {danger.group(0).strip()!r}, which is not allowed",
-                )
-            elif name == "graphviz":
-                if not re.search(r"^\s*:alt:\s*\S", body, re.MULTILINE):
-                    self.add(
-                        block.start,
-                        "IMG002",
-                        "the diagram has no :alt: text (describe what it shows)",
-                    )
-                if block.args:
-                    self.add(
-                        block.start,
-                        "SEC007",
-                        "graphviz diagrams must be written inline, not read from a file",
-                    )
-                if bad := _DOT_FILE_ATTRS.search(body):
-                    self.add(
-                        block.start, "SEC007", f"the DOT attribute {bad.group(1)!r} is not allowed"
-                    )
-            if block.name is not None and _URL_SCHEME.search(block.args):
-                self.add(block.start, "SEC005", "javascript:/data: URLs are not allowed")
-            for number, line in block.lines:
-                option = re.match(r"^\s*:(link|target|url):\s*(\S+)", line)
-                if option and unsafe_scheme(option.group(2)):
-                    self.add(
-                        number, "SEC005", f"{unsafe_scheme(option.group(2))}: URLs are not allowed"
-                    )
 
-    def _all_lines(self) -> Iterator[tuple[int, str]]:
-        yield from self.page.prose
-        for block in self.page.blocks:
-            if block.name is not None and block.name not in ("code-block", "code", "sourcecode"):
-                yield from block.lines
+def prose_text(page: Page, skip: Iterable[str] = ()) -> str:
+    """The page's running text (not headings), with roles and links reduced to their words.
+
+    Text inside any directive named in *skip* is left out.
+    """
+    left_out = set(skip)
+    return "\n".join(
+        t.text for t in page.prose if not t.heading and not left_out.intersection(t.within)
+    )
 
 
-def prose_text(page: Page) -> str:
-    """The article's running text, with Markdown and roles reduced to their words."""
-    out = []
-    for _n, line in page.prose:
-        if _HEADING.match(line) or line.strip().startswith(":"):
-            continue
-        line = _ROLE.sub(lambda m: m.group("body").split("<")[0], line)
-        line = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)
-        out.append(re.sub(r"[*_`#>|]", "", line))
-    return "\n".join(out)
+def _generated(path: Path, docs: Path) -> bool:
+    return path.resolve().relative_to(docs.resolve()).parts[:1] == (GENERATED_DIR,)
 
 
 def check_paths(paths: Iterable[Path], docs: Path, taxonomy: Taxonomy) -> list[Finding]:
     docs = docs.resolve()
-    paths = [p.resolve() for p in paths]
+    findings: list[Finding] = []
+    linked = symlink_problems(docs)
+    for link, message in linked:
+        findings.append(Finding(link, 1, 1, "SEC013", message))
+    refused = {p for p, _ in linked}
     site = Site.load(docs, taxonomy)
+    findings += [Finding(p, n, 1, "REF003", m) for p, n, m in site.bib_problems]
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        absolute = Path(path).absolute()
+        if absolute.is_dir():
             files += sorted(
                 p
-                for p in path.rglob("*.md")
-                if "browse" not in p.relative_to(docs).parts[:1]
-                if _under(p, docs)
+                for p in absolute.rglob("*.md")
+                if p not in refused and _under(p, docs) and not _generated(p, docs)
             )
+        elif absolute in refused or not _under(absolute, docs):
+            if absolute not in refused:
+                findings.append(
+                    Finding(absolute, 1, 1, "SEC013", "the page is not a file inside docs/")
+                )
         else:
-            files.append(path)
-    findings: list[Finding] = []
-    for path in files:
-        findings += PageChecker(site, path).run()
+            files.append(absolute)
+    checkers = [PageChecker(site, path) for path in files]
+    for checker in checkers:
+        findings += checker.run()
+    findings += _duplicate_titles(site, {c.path: c.page for c in checkers})
+    return sorted(set(findings), key=lambda f: (str(f.path), f.line, f.col, f.code))
+
+
+def _duplicate_titles(site: Site, checked: dict[Path, Page]) -> list[Finding]:
     by_title: dict[str, list[tuple[Path, int]]] = {}
     for path in site.articles.values():
-        page = parse_page(path)
-        heading = first_heading(page.lines, page.body_start)
-        if heading is not None:
-            by_title.setdefault(heading[0].strip().lower(), []).append((path, heading[1]))
+        path = path.absolute()
+        page = checked.get(path) or parse_page(path)
+        title = page.title()
+        if title is not None:
+            by_title.setdefault(title.text.lower(), []).append((path, title.line))
+    findings = []
     for same in by_title.values():
         for path, line in same:
-            if len(same) > 1 and path in files:
-                others = ", ".join(_rel(p, docs) for p, _ in same if p != path)
+            if len(same) > 1 and path in checked:
+                others = ", ".join(_rel(p, site.docs) for p, _ in same if p != path)
                 findings.append(
                     Finding(
                         path, line, 1, "DUP001", f"another article has the same title: {others}"
                     )
                 )
-    return sorted(findings, key=lambda f: (str(f.path), f.line, f.col, f.code))
+    return findings
 
 
 def _under(path: Path, docs: Path) -> bool:
+    """Inside docs/ as written and as resolved (a path through a link is not)."""
     try:
+        path.absolute().relative_to(docs)
         path.resolve().relative_to(docs.resolve())
     except ValueError:
         return False

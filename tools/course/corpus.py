@@ -8,14 +8,11 @@ same facts; both get them here, from the same front-matter reader the build uses
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .frontmatter import ARTICLES_DIR, FrontMatter, read_front_matter
-
-_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})")
+from .frontmatter import ARTICLES_DIR, FrontMatter, safe_source
+from .reader import parse, read_bytes
 
 
 @dataclass(frozen=True)
@@ -27,33 +24,22 @@ class ArticleFile:
     front_matter: FrontMatter | None = None
 
 
-def first_heading(lines: list[str], start: int) -> tuple[str, int] | None:
-    """The first level-1 heading outside fenced blocks, with its 1-based line."""
-    fence: str | None = None
-    for number, line in enumerate(lines[start:], start=start + 1):
-        opened = _FENCE.match(line)
-        if opened:
-            marker = opened.group(1)
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence):
-                fence = None
-            continue
-        if fence is None and (m := _H1.match(line)):
-            return m.group(1), number
-    return None
-
-
 def read_article(path: Path) -> ArticleFile:
-    text = path.read_text(encoding="utf-8")
-    fm, _ = read_front_matter(text)
-    lines = text.splitlines()
-    heading = first_heading(lines, fm.last_line if fm else 0)
+    """Slug, title (the first level-1 heading) and category, as the build will read them.
+
+    A page that cannot be read, or whose front matter fails closed, has no
+    category; the build and ``course check`` report why.
+    """
+    text, _problems = read_bytes(path.read_bytes())
+    if text is None:
+        return ArticleFile(path.stem, path, path.stem, None)
+    _safe, _fm_problems, fm = safe_source(text)
+    heading = parse(text).title()
     category = fm.data.get("category") if fm else None
     return ArticleFile(
         path.stem,
         path,
-        heading[0] if heading else path.stem,
+        heading.text if heading else path.stem,
         category if isinstance(category, str) else None,
         fm,
     )

@@ -1,34 +1,44 @@
-"""Article front matter: read with line numbers, validate into a typed model.
+"""Front matter: found where MyST finds it, read with key lines, and handed to MyST re-written.
 
-MyST hands front matter to Sphinx as JSON strings without positions, so the
-build and the ``course check`` command both read the raw YAML block here
-instead, which keeps the line of every key for messages like
+MyST locates front matter with its markdown-it plugin and applies some of
+its keys as parser settings (``myst:``, ``substitutions:``, ``html_meta:``:
+raw HTML back on, Jinja substitutions evaluated). A page is untrusted, so the
+build never gives MyST the page's own block: :func:`safe_source` re-writes
+it from the allowlisted keys only, one JSON value per key on the key's own
+line, so every later line keeps its number. A block that cannot be read
+unambiguously fails closed: MyST gets a stub page instead. ``course check``
+reads the same way, so messages match, e.g.
 ``docs/articles/x.md:3: 'category': unknown category 'treatment-aproaches'``.
 Nothing here imports Sphinx.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
+from .reader import FrontMatterBlock, Problem, find_front_matter, split_lines
 from .suggest import did_you_mean
 from .taxonomy import Taxonomy
+
+__all__ = ["Problem"]
 
 #: Pages under this folder of ``docs/`` are articles; every other page (home,
 #: glossary, contributing, generated pages) is exempt from the article schema.
 ARTICLES_DIR = "articles"
 
 #: Front-matter keys that change how MyST parses the page (raw HTML, Jinja
-#: substitutions, meta refresh tags...). Refused on every page, before MyST sees them.
+#: substitutions, meta refresh tags...). Never passed on; a page that has one is not published.
 PARSER_SETTING_KEYS = ("myst", "mystnb", "substitutions", "html_meta")
 
 SUMMARY_MAX = 200
 
-#: key -> (expected type, description used in messages)
+#: key -> (expected type, description used in messages). The allowlist of
+#: front-matter keys for every page: nothing else reaches MyST.
 ARTICLE_FIELDS: dict[str, tuple[type, str]] = {
     "category": (str, "a course-category slug"),
     "topics": (list, "a list of topic-category slugs"),
@@ -40,6 +50,17 @@ ARTICLE_FIELDS: dict[str, tuple[type, str]] = {
 }
 REQUIRED_FIELDS = ("category", "summary")
 
+#: What MyST is given instead of a page that may not be published.
+STUB_TITLE = "Page not published"
+STUB_TEXT = (
+    "This page was not published because it did not pass the course's checks; "
+    "run `course check` on its source to see why.\n"
+)
+
+#: Line breaks that YAML or Python's ``splitlines`` know and markdown-it does not.
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
 
 def is_article(docname: str) -> bool:
     """The documented rule: a page is an article when it lives in ``docs/articles/``."""
@@ -47,18 +68,8 @@ def is_article(docname: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a page, at a 1-based line of its source file."""
-
-    line: int
-    code: str
-    message: str
-    severity: str = "error"  # or "warning"
-
-
-@dataclass(frozen=True)
 class FrontMatter:
-    """The raw front-matter mapping, with the line of each top-level key."""
+    """The front-matter mapping, with the line of each top-level key."""
 
     data: dict[str, Any]
     lines: dict[str, int]
@@ -86,83 +97,212 @@ class ArticleMeta:
 #: libyaml's parser when PyYAML was built with it (ten times faster on a large site).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-_FENCE = re.compile(r"^---\s*$")
-_END = re.compile(r"^(---|\.\.\.)\s*$")
-
 
 def read_front_matter(text: str) -> tuple[FrontMatter | None, list[Problem]]:
-    """Split off and parse the YAML block that opens a page, if there is one."""
-    lines = text.splitlines()
-    if not lines or not _FENCE.match(lines[0]):
+    """The page's front matter, as MyST finds it; any problem means it cannot be trusted.
+
+    Problems here (code FM001) make the page fail closed in the build.
+    """
+    block = find_front_matter(text)
+    if block is None:
         return None, []
-    end = 0
-    for end, line in enumerate(lines[1:], start=1):  # noqa: B007 (used after the loop)
-        if _END.match(line):
-            break
-    else:
+    if block.last_line == 0:
         return None, [Problem(1, "FM001", "front matter opened with '---' is never closed")]
-    block = "\n".join(lines[1:end])
+    problem = _ambiguity(text, block)
+    if problem:
+        return None, [problem]
     try:
-        root = yaml.compose(block, Loader=_LOADER)
-        data = yaml.load(block, Loader=_LOADER)  # a safe loader (libyaml or pure Python)
-    except yaml.YAMLError as exc:
+        root = yaml.compose(block.content, Loader=_LOADER)
+        data = yaml.load(block.content, Loader=_LOADER)  # a safe loader (libyaml or pure Python)
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
         # An unclosed [list] or {mapping} is best reported where it was opened.
         context = getattr(exc, "context", None) or ""
         mark = getattr(exc, "context_mark" if "flow" in context else "problem_mark", None)
         line = mark.line + 2 if mark else 1
-        problem = getattr(exc, "problem", None) or "cannot be parsed"
-        return None, [Problem(line, "FM001", f"front matter is not valid YAML: {problem}")]
+        problem_text = getattr(exc, "problem", None) or "cannot be parsed"
+        return None, [Problem(line, "FM001", f"front matter is not valid YAML: {problem_text}")]
     if data is None:
-        data, root = {}, None
-    if not isinstance(data, dict):
+        return FrontMatter({}, {}, block.first_line, block.last_line), []
+    if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
         return None, [Problem(2, "FM001", "front matter must be a mapping of 'key: value' lines")]
     key_lines: dict[str, int] = {}
-    if isinstance(root, yaml.MappingNode):
-        for key_node, _ in root.value:
-            key_lines[str(key_node.value)] = key_node.start_mark.line + 2
-    return FrontMatter(data, key_lines, 1, end + 1), []
+    for key_node, _ in root.value:
+        key = str(key_node.value)
+        line = key_node.start_mark.line + 2
+        if not isinstance(key_node, yaml.ScalarNode) or key == "<<":
+            return None, [Problem(line, "FM001", "front-matter keys must be plain words")]
+        if key in key_lines:
+            return None, [
+                Problem(line, "FM001", f"{key!r} is given twice (first at line {key_lines[key]})")
+            ]
+        key_lines[key] = line
+    return FrontMatter(data, key_lines, block.first_line, block.last_line), []
 
 
-def parser_setting_problems(fm: FrontMatter | None) -> list[Problem]:
-    """Page-level parser settings are refused: a page is untrusted input."""
+def _ambiguity(text: str, block: FrontMatterBlock) -> Problem | None:
+    """Why two readers could disagree about this block, if they could.
+
+    MyST's config reader takes the first line *starting* with ``---`` or
+    ``...`` as the end and splits lines as Python does; markdown-it needs a
+    whole fence and splits only at CR/LF; YAML breaks lines at U+2028 too. A
+    block all of them read the same way opens and closes with a line of
+    exactly ``---`` (or ``...``), has no other line starting with those, and
+    no line break that only some of them know.
+    """
+    lines = split_lines(text)[: block.last_line]
+    if not block.opening.startswith("---") or not _FENCE.match(block.opening):
+        return Problem(1, "FM001", "front matter must open with a line of exactly '---'")
+    if not _FENCE.match(block.closing):
+        return Problem(
+            block.last_line, "FM001", "front matter must close with a line of exactly '---'"
+        )
+    for number, line in enumerate(lines, start=1):
+        if _OTHER_BREAKS.search(line):
+            return Problem(
+                number,
+                "FM001",
+                "front matter contains an unusual line break (U+2028, form feed...); "
+                "use ordinary line breaks",
+            )
+        if 1 < number < block.last_line and line.startswith(("---", "...")):
+            return Problem(number, "FM001", "a front-matter line may not start with '---' or '...'")
+    return None
+
+
+def front_matter_problems(fm: FrontMatter | None) -> list[Problem]:
+    """Keys that are not passed on: parser settings (SEC001) and keys not on the allowlist (FM002)."""
     if fm is None:
         return []
-    return [
-        Problem(
-            fm.lines.get(key, 1),
-            "SEC001",
-            f"{key!r} in front matter would change parser settings for this page; "
-            "it is not allowed and was ignored",
-        )
-        for key in PARSER_SETTING_KEYS
-        if key in fm.data
-    ]
+    problems: list[Problem] = []
+    for key, line in fm.lines.items():
+        if key in PARSER_SETTING_KEYS:
+            problems.append(
+                Problem(
+                    line,
+                    "SEC001",
+                    f"{key!r} in front matter would change parser settings for this page; "
+                    f"it is not allowed (allowed keys: {', '.join(ARTICLE_FIELDS)})",
+                )
+            )
+        elif key not in ARTICLE_FIELDS:
+            hint = did_you_mean(str(key), ARTICLE_FIELDS)
+            problems.append(
+                Problem(
+                    line,
+                    "FM002",
+                    f"unknown front-matter key {key!r}{hint} (allowed: {', '.join(ARTICLE_FIELDS)})",
+                )
+            )
+        elif not _plain(fm.data[key]):
+            problems.append(
+                Problem(
+                    line,
+                    "FM003",
+                    f"{key!r} must be {ARTICLE_FIELDS[key][1]}, got {_describe(fm.data[key])}",
+                )
+            )
+    return problems
 
 
-def strip_parser_settings(text: str, fm: FrontMatter) -> str:
-    """Blank out parser-setting keys (and their nested lines) so MyST never sees them.
+def _plain(value: Any) -> bool:
+    """Text, numbers, booleans and lists or mappings of them: what JSON can carry."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return True
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
 
-    Lines are replaced by YAML comments, never removed, so every line number
-    in later messages still matches the file.
+
+_SURROGATES = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})")
+
+
+def _dump(value: Any) -> str:
+    """One line of YAML for a plain value: ASCII JSON (surrogate pairs as YAML's ``\\U``)."""
+    out = json.dumps(value, ensure_ascii=True)
+    return _SURROGATES.sub(
+        lambda m: "\\U%08x" % (0x10000 + ((int(m[1], 16) - 0xD800) << 10) + int(m[2], 16) - 0xDC00),
+        out,
+    )
+
+
+def stub_page(fm_block: str = "") -> str:
+    """What MyST reads instead of a page that may not be published: no word of the page."""
+    return f"{fm_block}# {STUB_TITLE}\n\n{STUB_TEXT}"
+
+
+def safe_source(text: str) -> tuple[str, list[Problem], FrontMatter | None]:
+    """The text to give MyST, the problems found, and the front matter that was kept.
+
+    Only allowlisted keys with plain values are written back, each as
+    ``key: <JSON>`` on its own original line, the rest of the block blank, so
+    no parser setting can reach MyST and every line keeps its number. If the
+    block cannot be read unambiguously the text is :func:`stub_page`.
     """
-    lines = text.split("\n")
-    inside = False
-    for i in range(fm.first_line, fm.last_line - 1):
-        line = lines[i]
-        top_key = re.match(r"^([^\s#][^:]*):", line)
-        if top_key:
-            inside = top_key.group(1).strip().strip("'\"") in PARSER_SETTING_KEYS
-        if inside:
-            lines[i] = "# (removed: parser setting)"
-    stripped = "\n".join(lines)
-    again, _ = read_front_matter(stripped)
-    if again is not None and any(key in again.data for key in PARSER_SETTING_KEYS):
-        # Written in a form the line filter cannot see (flow style, anchors...):
-        # drop the whole block rather than let any of it through.
-        for i in range(fm.first_line, fm.last_line - 1):
-            lines[i] = "# (removed: parser setting)"
-        stripped = "\n".join(lines)
-    return stripped
+    fm, problems = read_front_matter(text)
+    if problems:
+        return stub_page(), problems + _settings_in_unreadable(text), None
+    if fm is None:
+        return text, [], None
+    problems = front_matter_problems(fm)
+    kept = {
+        key: value
+        for key, value in fm.data.items()
+        if key in ARTICLE_FIELDS and key in fm.lines and _plain(value)
+    }
+    lines = split_lines(text)
+    block = [""] * (fm.last_line - fm.first_line - 1)
+    for key, value in kept.items():
+        index = fm.lines[key] - fm.first_line - 1
+        if not 0 <= index < len(block) or block[index]:
+            return (
+                stub_page(),
+                [Problem(fm.lines[key], "FM001", "write each front-matter key on its own line")],
+                None,
+            )
+        block[index] = f"{key}: {_dump(value)}"
+    written = "\n".join(block)
+    if (yaml.load(written, Loader=_LOADER) or {}) != kept:
+        return (
+            stub_page(),
+            [Problem(fm.first_line, "FM001", "front matter could not be re-written exactly")],
+            None,
+        )
+    rest = lines[fm.last_line :]
+    safe = "\n".join(["---", *block, "---", *rest])
+    return (
+        safe,
+        problems,
+        FrontMatter(kept, {k: fm.lines[k] for k in kept}, fm.first_line, fm.last_line),
+    )
+
+
+def _settings_in_unreadable(text: str) -> list[Problem]:
+    """Parser settings in a block that failed closed, reported too (what was attempted)."""
+    block = find_front_matter(text)
+    if block is None or not block.content:
+        return []
+    try:
+        data = yaml.load(block.content, Loader=_LOADER)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    lines = {str(k): 0 for k in data}
+    for number, line in enumerate(block.content.split("\n"), start=block.first_line + 1):
+        key = line.split(":", 1)[0].strip().strip("'\"")
+        if key in lines and not lines[key]:
+            lines[key] = number
+    fm = FrontMatter(data, {k: v or block.first_line for k, v in lines.items()}, 1, 0)
+    return [p for p in front_matter_problems(fm) if p.code == "SEC001"]
+
+
+def safe_block(fm: FrontMatter | None) -> str:
+    """The re-written front-matter block alone (for a stub page that keeps its metadata)."""
+    if fm is None or not fm.data:
+        return ""
+    return "---\n" + "".join(f"{k}: {_dump(v)}\n" for k, v in fm.data.items()) + "---\n\n"
 
 
 def _as_str_list(value: Any) -> list[str] | None:
@@ -194,16 +334,8 @@ def validate_article(
 
     values: dict[str, Any] = {}
     for key, value in fm.data.items():
-        if key in PARSER_SETTING_KEYS:
-            continue  # reported by parser_setting_problems
         if key not in ARTICLE_FIELDS:
-            hint = did_you_mean(str(key), ARTICLE_FIELDS)
-            add(
-                key,
-                "FM002",
-                f"unknown front-matter key {key!r}{hint} (allowed: {', '.join(ARTICLE_FIELDS)})",
-            )
-            continue
+            continue  # reported by front_matter_problems, and never passed on
         expected_type, expected = ARTICLE_FIELDS[key]
         if expected_type is list:
             items = _as_str_list(value)
@@ -211,7 +343,7 @@ def validate_article(
                 add(key, "FM003", f"{key!r} must be {expected}, got {_describe(value)}")
                 continue
             values[key] = items
-        elif not isinstance(value, expected_type) or (expected_type is str and not value.strip()):
+        elif not isinstance(value, expected_type) or (isinstance(value, str) and not value.strip()):
             add(key, "FM003", f"{key!r} must be {expected}, got {_describe(value)}")
         else:
             values[key] = value.strip() if isinstance(value, str) else value

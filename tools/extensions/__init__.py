@@ -21,6 +21,7 @@ from .incremental import setup_incremental
 from .listings import setup_listings
 from .mathml import setup_mathml
 from .navigation import setup_navigation
+from .pagesource import setup_pagesource
 from .outputscan import setup_outputscan
 from .questions import setup_questions
 from .sitemap import setup_sitemap
@@ -41,6 +42,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_gcpolicy(app)
     setup_config(app)
     setup_citations(app)
+    setup_pagesource(app)
     setup_guard(app)
     setup_mathml(app)
     setup_questions(app)

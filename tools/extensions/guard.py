@@ -38,11 +38,6 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from tools.course.frontmatter import (
-    parser_setting_problems,
-    read_front_matter,
-    strip_parser_settings,
-)
 from tools.course.safety import (
     SAFE_SCHEMES,
     bib_field_problem,
@@ -55,8 +50,6 @@ from tools.course.safety import (
     url_problem,
 )
 
-from .report import warn_problem
-
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
@@ -67,16 +60,6 @@ logger = logging.getLogger(__name__)
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"})
 #: The ``dot`` wrapper with resource limits (run by Sphinx for every diagram).
 SAFE_DOT = Path(__file__).resolve().with_name("safe_dot.sh")
-
-
-def refuse_parser_settings(app: Sphinx, docname: str, source: list[str]) -> None:
-    fm, _ = read_front_matter(source[0])
-    problems = parser_setting_problems(fm)
-    if not problems or fm is None:
-        return
-    for problem in problems:
-        warn_problem(docname, problem, "unsafe")
-    source[0] = strip_parser_settings(source[0], fm)
 
 
 def lock_down_config(app: Sphinx, config: Config) -> None:
@@ -356,7 +339,6 @@ def texinfo_visit_graphviz(self: Any, node: sphinx_graphviz.graphviz) -> None:
 
 
 def setup_guard(app: Sphinx) -> None:
-    app.connect("source-read", refuse_parser_settings, priority=100)
     app.connect("config-inited", lock_down_config, priority=900)
     app.connect("builder-inited", lock_down_settings)
     app.connect("builder-inited", check_bibliography)
