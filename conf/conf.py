@@ -30,7 +30,6 @@ extensions = [
     "sphinx_design",
     "sphinxcontrib.bibtex",
     "sphinxext.opengraph",
-    "sphinx_sitemap",
     "notfound.extension",
     "tools.extensions",
 ]
@@ -76,6 +75,12 @@ html_theme_options = {
 html_copy_source = False  # page sources hold answers and teaching notes
 html_show_sourcelink = False
 graphviz_output_format = "png"
+# Enforced by tools/extensions/guard.py whatever is set here (pages are untrusted):
+# diagrams are drawn by tools/extensions/safe_dot.sh (dot with memory/CPU/time limits),
+# maths is written as MathML at build time (no MathJax, no CDN), and no image
+# links to its raw file.
+html_math_renderer = "mathml"
+html_scaled_image_link = False
 
 # -- PDF handouts (LaTeX) -------------------------------------------------------------
 # latex_documents is generated from the taxonomy by tools/extensions/handouts.py:
@@ -99,7 +104,6 @@ ogp_site_url = SITE_URL
 ogp_site_name = project
 ogp_type = "article"
 ogp_social_cards = {"enable": False}  # would need matplotlib; the summary is the preview
-sitemap_url_scheme = "{link}"
 sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 notfound_urls_prefix = "/" + SITE_URL.split("://", 1)[-1].partition("/")[2]
 notfound_context = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -9,7 +10,16 @@ from typing import Any
 
 import pytest
 
-from helpers import build, card_titles, copy_root, differing_pages, html_pages, main_text, warnings
+from helpers import (
+    build,
+    card_titles,
+    copy_root,
+    differing_pages,
+    html_pages,
+    main_text,
+    soup,
+    warnings,
+)
 
 
 def fresh_build(make_app: Any, src: Path, tmp_path: Path, name: str, **kwargs: Any) -> Any:
@@ -48,6 +58,14 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "summary": lambda src: _edit(
         src / "articles/working-memory.md", "The working memory model.", "A model of active memory."
     ),
+    "glossary definition": lambda src: _edit(
+        src / "glossary.md",
+        "The ability to keep and later use information.",
+        "Keeping information over time.",
+    ),
+    "taxonomy description": lambda src: _edit(
+        src / "taxonomy.yaml", "description: Junior basics.", "description: The first steps."
+    ),
 }
 
 
@@ -60,6 +78,42 @@ def test_incremental_build_after_an_edit_equals_a_fresh_build(
     EDITS[what](src)
     incremental = build(make_app, src)
     fresh = fresh_build(make_app, src, tmp_path, "fresh")
+    assert differing_pages(incremental.outdir, fresh.outdir) == []
+
+
+def test_glossary_edit_reaches_the_tooltips_of_pages_that_use_the_term(
+    make_app: Any, tmp_path: Path
+) -> None:
+    src = copy_root(tmp_path, "course")
+    build(make_app, src)
+    EDITS["glossary definition"](src)
+    app = build(make_app, src)
+    tip = soup(app, "articles/remembering.html").select_one(".course-term-tip")
+    assert tip is not None
+    assert tip.get_text() == "Keeping information over time."
+
+
+CITING = {
+    "articles/citing.md": (
+        "---\ncategory: junior-basics\nsummary: A page that cites.\n---\n\n# Citing\n\n"
+        "Memory has stores {cite:p}`atkinson1968`.\n\n```{bibliography}\n```\n"
+    )
+}
+BIBTEX = {
+    "extensions": ["myst_parser", "sphinx_design", "sphinxcontrib.bibtex", "tools.extensions"],
+    "bibtex_bibfiles": ["references.bib"],
+}
+
+
+def test_incremental_build_after_a_bibliography_edit_equals_a_fresh_build(
+    make_app: Any, tmp_path: Path
+) -> None:
+    src = copy_root(tmp_path, "course", files=CITING)
+    build(make_app, src, confoverrides=BIBTEX)
+    _edit(src / "references.bib", "Academic Press", "Academic Books")
+    incremental = build(make_app, src, confoverrides=BIBTEX)
+    assert "Academic Books" in main_text(incremental, "articles/citing.html")
+    fresh = fresh_build(make_app, src, tmp_path, "fresh", confoverrides=BIBTEX)
     assert differing_pages(incremental.outdir, fresh.outdir) == []
 
 
@@ -155,17 +209,20 @@ def test_builds_are_reproducible(
 
 
 def test_sitemap_lists_every_page_whatever_the_build(make_app: Any, tmp_path: Path) -> None:
-    """sphinx-sitemap alone lists only the pages a build wrote, in the order they were written."""
+    """A sitemap of the pages a build wrote would list only those, in the order written."""
     src = copy_root(tmp_path, "course")
-    conf = {
-        "extensions": ["myst_parser", "sphinx_design", "sphinx_sitemap", "tools.extensions"],
-        "html_baseurl": "https://example.org/course/",
-        "sitemap_url_scheme": "{link}",
-    }
+    conf = {"html_baseurl": "https://example.org/course/", "sitemap_excludes": ["search.html"]}
     build(make_app, src, confoverrides=conf, parallel=2)
     _edit(src / "articles/growing-up.md", "Children grow.", "Children grow and learn.")
     incremental = build(make_app, src, confoverrides=conf, parallel=2)
     fresh = fresh_build(make_app, src, tmp_path, "fresh", confoverrides=conf)
     sitemap = (Path(incremental.outdir) / "sitemap.xml").read_text(encoding="utf-8")
     assert sitemap == (Path(fresh.outdir) / "sitemap.xml").read_text(encoding="utf-8")
-    assert "https://example.org/course/articles/paying-attention.html" in sitemap
+    locs = re.findall(r"<loc>([^<]*)</loc>", sitemap)
+    pages = [
+        "https://example.org/course/" + page
+        for page in html_pages(fresh.outdir)
+        if page != "search.html"
+    ]
+    assert locs == sorted(pages)
+    assert "https://example.org/course/articles/paying-attention.html" in locs

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from .frontmatter import ARTICLES_DIR
-from .taxonomy import Taxonomy
+from .taxonomy import Kind, Taxonomy
 
 #: Folder of ``docs/`` that the build writes its generated sources into (git-ignored).
 GENERATED_DIR = "browse"
 
 FOLDERS = {
-    "level": "levels",
-    "course": "courses",
-    "category": "categories",
-    "subject": "subjects",
-    "topic": "topics",
+    Kind.LEVEL: "levels",
+    Kind.COURSE: "courses",
+    Kind.CATEGORY: "categories",
+    Kind.SUBJECT: "subjects",
+    Kind.TOPIC: "topics",
 }
 _KINDS = {folder: kind for kind, folder in FOLDERS.items()}
 
@@ -35,7 +35,7 @@ def generated_docname(kind: str, slug: str) -> str:
     return f"{GENERATED_DIR}/{FOLDERS[kind]}/{slug}"
 
 
-def parse_generated(docname: str) -> tuple[str, str] | None:
+def parse_generated(docname: str) -> tuple[Kind, str] | None:
     """(kind, slug) for a generated taxonomy page's docname, else None."""
     parts = docname.split("/")
     if len(parts) == 3 and parts[0] == GENERATED_DIR and parts[1] in _KINDS:

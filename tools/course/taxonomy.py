@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,19 @@ import yaml
 from .suggest import did_you_mean
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class Kind(StrEnum):
+    """The five kinds of taxonomy entry, each with its generated page.
+
+    A ``StrEnum``: a kind is also its own name in front matter, roles and paths.
+    """
+
+    LEVEL = "level"
+    COURSE = "course"
+    CATEGORY = "category"
+    SUBJECT = "subject"
+    TOPIC = "topic"
 
 
 class TaxonomyError(Exception):
@@ -81,11 +95,11 @@ class Taxonomy:
 
     def __post_init__(self) -> None:
         index: dict[str, dict[str, Any]] = {
-            "level": {lv.slug: lv for lv in self.levels},
-            "course": {c.slug: c for c in self.courses},
-            "category": {c.slug: c for c in self.categories},
-            "subject": {s.slug: s for s in self.subjects},
-            "topic": {t.slug: t for t in self.topics},
+            Kind.LEVEL: {lv.slug: lv for lv in self.levels},
+            Kind.COURSE: {c.slug: c for c in self.courses},
+            Kind.CATEGORY: {c.slug: c for c in self.categories},
+            Kind.SUBJECT: {s.slug: s for s in self.subjects},
+            Kind.TOPIC: {t.slug: t for t in self.topics},
         }
         self._index.update(index)
 

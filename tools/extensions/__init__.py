@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .articles import setup_articles
+from .caches import setup_caches
 from .citations import setup_citations
 from .config import setup_config
 from .domain import setup_domain
@@ -34,12 +35,13 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 #: Bump when the records stored on the environment change shape.
-ENV_VERSION = 4
+ENV_VERSION = 5
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinx.ext.graphviz")
     setup_gcpolicy(app)
+    setup_caches(app)
     setup_config(app)
     setup_citations(app)
     setup_pagesource(app)

@@ -21,10 +21,10 @@ from sphinx.util.nodes import make_refnode
 from tools.course import paths
 from tools.course.catalog import ArticleRecord, Catalog, articles_count
 from tools.course.suggest import did_you_mean
-from tools.course.taxonomy import Taxonomy
+from tools.course.taxonomy import Kind, Taxonomy
 
+from .caches import BuildCache
 from .config import taxonomy_of
-from .fragments import Fragments
 
 if TYPE_CHECKING:
     from docutils.nodes import Element
@@ -34,9 +34,6 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
-
-#: Kinds that live in the taxonomy, each with its generated page.
-TAXONOMY_KINDS = ("level", "course", "category", "subject", "topic")
 
 
 class CourseXRefRole(XRefRole):
@@ -58,7 +55,7 @@ class _CountedIndex(Index):
     In a handout (``docnames`` given) only the entries whose page it contains.
     """
 
-    kind: ClassVar[str]
+    kind: ClassVar[Kind]
 
     def groups(self, taxonomy: Taxonomy) -> Iterable[tuple[str, list[tuple[str, str, str]]]]:
         """(group title, [(slug, title, qualifier)]) in taxonomy order."""
@@ -90,7 +87,7 @@ class CategoryIndex(_CountedIndex):
     name = "categories"
     localname = "Index of course categories"
     shortname = "categories"
-    kind = "category"
+    kind = Kind.CATEGORY
 
     def groups(self, taxonomy: Taxonomy) -> Iterable[tuple[str, list[tuple[str, str, str]]]]:
         for level in taxonomy.levels:
@@ -110,7 +107,7 @@ class TopicIndex(_CountedIndex):
     name = "topics"
     localname = "Index of topics"
     shortname = "topics"
-    kind = "topic"
+    kind = Kind.TOPIC
 
     def groups(self, taxonomy: Taxonomy) -> Iterable[tuple[str, list[tuple[str, str, str]]]]:
         for subject in taxonomy.subjects:
@@ -122,54 +119,28 @@ class CourseDomain(Domain):
 
     name = "course"
     label = "Course"
-    roles: ClassVar[dict[str, Any]] = {k: CourseXRefRole(k) for k in ("article", *TAXONOMY_KINDS)}
+    roles: ClassVar[dict[str, Any]] = {k: CourseXRefRole(k) for k in ("article", *Kind)}
     initial_data: ClassVar[dict[str, Any]] = {
         "articles": {},  # docname -> ArticleRecord
         "reread": set(),  # docnames with front-matter problems, read again each build
         "links": {},  # docname -> set of article slugs the page links to
-        "views": {},  # builder -> docname -> digest of what the page showed when last written
-        "inputs": {},  # builder -> digest of the data the views were computed from
         "terms": {},  # docname -> glossary terms the page links to
+        "listings": {},  # docname -> the page's listing placeholders, (kind, entry, what)
+        "views": {},  # builder -> docname -> digest of what the page showed when last written
     }
     indices: ClassVar[list[type[Index]]] = [CategoryIndex, TopicIndex]
-    data_version = 3
-
-    _catalog: Catalog | None = None
-    #: The navigation tree, collected on first use after reading (see navigation.py).
-    nav: Any = None
-    #: Glossary definitions by anchor, read on first use after reading (see terms.py).
-    term_definitions: dict[str, str] | None = None
-    _relations: dict[str, list[str | None]] | None = None
-    #: Listing HTML cached per output folder (see fragments.py).
-    fragments: Fragments | None = None
-
-    def relations(self) -> dict[str, list[str | None]]:
-        """Sphinx's parent/previous/next map, collected once per build (it walks every page)."""
-        if self._relations is None:
-            self._relations = self.env.collect_relations()
-        return self._relations
+    data_version = 4
 
     @property
     def articles(self) -> dict[str, ArticleRecord]:
         return self.data["articles"]  # type: ignore[no-any-return]
 
     def catalog(self) -> Catalog:
-        """The catalog over the current records; rebuilt only after they change."""
-        if self._catalog is None:
-            self._catalog = Catalog(taxonomy_of(self.env), self.articles.values())
-        return self._catalog
+        """The catalog over the current records (made once per build, see caches.py)."""
+        return catalog_of(self.env)
 
     def note_article(self, record: ArticleRecord) -> None:
         self.articles[record.docname] = record
-        self._forget()
-
-    def _forget(self) -> None:
-        """Drop what was derived from the records: they are changing."""
-        self._catalog = None
-        self.nav = None
-        self.term_definitions = None
-        self._relations = None
-        self.fragments = None
 
     def note_links(self, docname: str, slugs: set[str]) -> None:
         if slugs:
@@ -179,22 +150,24 @@ class CourseDomain(Domain):
         if terms:
             self.data["terms"][docname] = terms
 
+    def note_listings(self, docname: str, keys: tuple[tuple[str, str, str], ...]) -> None:
+        if keys:
+            self.data["listings"][docname] = keys
+
     def note_reread(self, docname: str) -> None:
         self.data["reread"].add(docname)
 
     def clear_doc(self, docname: str) -> None:
-        self._forget()
         self.articles.pop(docname, None)
-        self.data["links"].pop(docname, None)
-        self.data["terms"].pop(docname, None)
+        for key in ("links", "terms", "listings"):
+            self.data[key].pop(docname, None)
         self.data["reread"].discard(docname)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        self._forget()
         for docname in docnames:
             if docname in otherdata["articles"]:
                 self.articles[docname] = otherdata["articles"][docname]
-            for key in ("links", "terms"):
+            for key in ("links", "terms", "listings"):
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
             if docname in otherdata["reread"]:
@@ -233,7 +206,7 @@ class CourseDomain(Domain):
         contnode: Element,
     ) -> list[tuple[str, nodes.reference]]:
         results = []
-        for typ in ("article", *TAXONOMY_KINDS):
+        for typ in ("article", *Kind):
             ref = self.resolve_xref(env, fromdocname, builder, typ, target, node, contnode)
             if ref is not None:
                 results.append((f"course:{typ}", ref))
@@ -260,19 +233,20 @@ class CourseDomain(Domain):
             yield record.slug, record.title, "article", record.docname, "", -1
 
 
-def catalog_of(env: BuildEnvironment) -> Catalog:
+def course_domain(env: BuildEnvironment) -> CourseDomain:
     domain = env.domains["course"]
     assert isinstance(domain, CourseDomain)
-    return domain.catalog()
+    return domain
 
 
-def fragments_of(app: Sphinx) -> Fragments:
-    """The build's listing HTML for the current builder, made on first use."""
-    domain = app.env.domains["course"]
-    assert isinstance(domain, CourseDomain)
-    if domain.fragments is None or domain.fragments.builder is not app.builder:
-        domain.fragments = Fragments(app.builder)
-    return domain.fragments
+_CATALOG: BuildCache[Catalog] = BuildCache(
+    "catalog", lambda env: Catalog(taxonomy_of(env), course_domain(env).articles.values())
+)
+
+
+def catalog_of(env: BuildEnvironment) -> Catalog:
+    """The catalog over the merged records, made once per build."""
+    return _CATALOG.get(env)
 
 
 def warn_missing_reference(app: Sphinx, domain: Domain, node: pending_xref) -> bool | None:
@@ -296,6 +270,6 @@ def warn_missing_reference(app: Sphinx, domain: Domain, node: pending_xref) -> b
 
 def setup_domain(app: Sphinx) -> None:
     app.add_domain(CourseDomain)
-    for kind in ("article", *TAXONOMY_KINDS):
+    for kind in ("article", *Kind):
         app.add_role(kind, CourseXRefRole(kind))
     app.connect("warn-missing-reference", warn_missing_reference)

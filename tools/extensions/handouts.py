@@ -32,6 +32,7 @@ from tools.course.taxonomy import Taxonomy
 
 from .config import taxonomy_for
 from .domain import CourseDomain
+from .terms import glossary
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -109,20 +110,8 @@ def record_terms(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def _glossary_entries(app: Sphinx) -> dict[str, nodes.definition_list_item]:
-    """Every glossary entry of the site, by lower-case term."""
-    entries: dict[str, nodes.definition_list_item] = {}
-    for docname in sorted(app.env.found_docs):
-        if is_glossary_page(app, docname):
-            for item in app.env.get_doctree(docname).findall(nodes.definition_list_item):
-                term = item.next_node(nodes.term)
-                if term is not None:
-                    entries.setdefault(term.astext().lower(), item)
-    return entries
-
-
-def is_glossary_page(app: Sphinx, docname: str) -> bool:
-    domain = app.env.domains["std"]
-    return any(doc == docname for _name, (doc, _id) in domain.data.get("terms", {}).items())
+    """Every glossary entry of the site, by lower-case term (read once, see terms.py)."""
+    return {term: entry.item for term, entry in glossary(app.env).items()}
 
 
 def add_key_terms(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -21,15 +21,13 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
 
 from tools.course import paths
-from tools.course.frontmatter import is_article
 
-from .config import taxonomy_of
 from .domain import CourseDomain
+from .views import page_description, page_view
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
-    from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
 
 STATIC = Path(__file__).with_name("static")
@@ -100,70 +98,18 @@ def describe_page(app: Sphinx, doctree: nodes.document) -> None:
         env.metadata[docname]["og:description"] = description
 
 
-#: What the generated overview pages hold (their bodies are lists, no prose to quote).
-OVERVIEW_DESCRIPTIONS = {
-    paths.A_TO_Z_PAGE: "Every article of the course, A to Z, with its level and summary.",
-    paths.TOPICS_PAGE: "The course's topics, grouped by subject, with how many articles each has.",
-    paths.CATEGORIES_PAGE: (
-        "Every course category by level and course, and every topic by subject, "
-        "with how many articles each has."
-    ),
-}
-
-
-def page_description(env: BuildEnvironment, docname: str) -> str | None:
-    if docname in OVERVIEW_DESCRIPTIONS:
-        return OVERVIEW_DESCRIPTIONS[docname]
-    if is_article(docname):
-        domain = env.domains["course"]
-        assert isinstance(domain, CourseDomain)
-        record = domain.articles.get(docname)
-        return record.summary if record and record.summary else None
-    generated = paths.parse_generated(docname)
-    if generated:
-        entry = taxonomy_of(env).get(*generated)
-        return str(entry.description) if entry else None
-    return None
-
-
-def course_of(env: BuildEnvironment, docname: str | None) -> str | None:
-    """The course a page belongs to (articles and generated pages), else None."""
-    if not docname:
-        return None
-    taxonomy = taxonomy_of(env)
-    if is_article(docname):
-        domain = env.domains["course"]
-        assert isinstance(domain, CourseDomain)
-        record = domain.articles.get(docname)
-        return record.course if record else None
-    generated = paths.parse_generated(docname)
-    if generated is None:
-        return None
-    kind, slug = generated
-    if kind == "course":
-        return slug
-    if kind == "category":
-        return taxonomy.category(slug).course
-    return None
-
-
 def adjust_page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    env = app.env
     if doctree is None:
         return
-    course = course_of(env, pagename)
-    if course is not None:
-        domain = env.domains["course"]
-        assert isinstance(domain, CourseDomain)
-        relations = domain.relations().get(pagename, [None, None, None])
-        for key, neighbour in (("prev", relations[1]), ("next", relations[2])):
-            if course_of(env, neighbour) != course:
-                context[key] = None
+    view = page_view(app.env, pagename)
+    for key, neighbour in zip(("prev", "next"), view.neighbours, strict=True):
+        if neighbour is None:
+            context[key] = None
     if paths.parse_generated(pagename) or pagename.startswith(paths.GENERATED_DIR + "/"):
         context["page_source_suffix"] = ""  # no "edit this page": the page is generated
-    description = page_description(env, pagename)
+    description = view.description
     if description:
         context["metatags"] = context.get("metatags", "") + (
             f'\n<meta name="description" content="{html.escape(description)}">'

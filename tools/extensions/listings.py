@@ -1,15 +1,24 @@
 """Listings that depend on other pages: cards, related articles, similar categories.
 
 Pages hold a ``listing`` placeholder from reading; it is filled in
-``doctree-resolved`` from the catalog (built once per build from the merged
-environment), as ``sphinx.ext.todo`` fills its ``todolist``. HTML gets
-sphinx-design cards, written as markup once per output folder (fragments.py);
-other builders (LaTeX handouts) get plain lists of nodes, and the related
-block prints as a short "See also".
+``doctree-resolved`` from the page's view (views.py), as ``sphinx.ext.todo``
+fills its ``todolist``. Each kind of listing is made into docutils nodes by
+one function here: sphinx-design's own components (``create_component``
+cards and grids, its badge classes), rubrics, paragraphs and references,
+translated by the builder's translator. On paper (LaTeX handouts) the same
+functions print plainly: lists instead of cards, "See also" for related
+articles, no navigation blocks.
+
+The same card appears on hundreds of pages, and in a parallel build every
+page is resolved in the main process. So an HTML page gets a small
+``listing_block`` carrying the listing's data; its HTML visitor makes the
+nodes and translates them once per output folder (a relative link depends
+only on the folder it is in), then reuses the translator's output.
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -17,36 +26,48 @@ from docutils import nodes
 from sphinx.errors import NoUri
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
+from sphinx_design.grids import gutter_option, row_columns_option
+from sphinx_design.shared import PassthroughTextElement, create_component
 
 from tools.course import paths
-from tools.course.catalog import ArticleRecord, Catalog, SimilarEntry, articles_count
+from tools.course.taxonomy import Kind
 
-from . import fragments
+from .caches import BuildCache
 from .config import taxonomy_of
-from .domain import catalog_of, fragments_of
+from .domain import course_domain
+from .views import (
+    Card,
+    CardGrid,
+    CountedLink,
+    EntryIndex,
+    LevelCards,
+    Link,
+    Listing,
+    SimilarGroups,
+    page_view,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.util.typing import OptionSpec
+    from sphinx.writers.html5 import HTML5Translator
 
-LISTING_KINDS = (
-    "level",
-    "course",
-    "category",
-    "subject",
-    "topic",
-    "topics",
-    "categories",
-    "a-z",
-    "home",
-)
+#: Kinds of ``course-overview``: the taxonomy kinds, plus the overview pages.
+LISTING_KINDS = (*Kind, "topics", "categories", "a-z", "home")
 
 
 class listing(nodes.General, nodes.Element):
     """Placeholder: ``what`` ('articles', 'children', 'related', 'similar') of ``kind``/``entry``.
 
     (Not ``slug``: MyST turns a ``slug`` attribute into an HTML id.)
+    """
+
+
+class listing_block(nodes.General, nodes.Element):
+    """A filled listing in an HTML page: ``data`` (views.py), made into markup when written.
+
+    Its children are the listing's words, for the search index only.
     """
 
 
@@ -72,266 +93,303 @@ class CourseOverviewDirective(SphinxDirective):
             entry = taxonomy.get(kind, slug)
             lead = nodes.paragraph(entry.description, entry.description, classes=["course-lead"])
             out.append(lead)
-        what = {
-            "level": "children",
-            "course": "children",
-            "subject": "children",
-            "topics": "children",
-            "categories": "children",
-        }.get(kind, "articles")
+        children = (Kind.LEVEL, Kind.COURSE, Kind.SUBJECT, "topics", "categories")
+        what = "children" if kind in children else "articles"
         out.append(listing(kind=kind, entry=slug, what=what))
-        if kind in ("category", "topic"):
+        if kind in (Kind.CATEGORY, Kind.TOPIC):
             out.append(listing(kind=kind, entry=slug, what="similar"))
         for node in out:
             self.set_source_info(node)
         return out
 
 
-# --- building blocks ----------------------------------------------------------
+def record_listings(app: Sphinx, doctree: nodes.document) -> None:
+    """Which listings the page holds: what its view (views.py) must compute."""
+    keys = tuple(
+        (str(n["kind"]), str(n["entry"]), str(n["what"])) for n in doctree.findall(listing)
+    )
+    course_domain(app.env).note_listings(app.env.current_document.docname, keys)
 
 
-def _link(builder: Builder, fromdoc: str, todoc: str, text: str) -> nodes.Node:
-    """A link to another page, or plain text where the output has no such page (a handout)."""
-    inner = nodes.inline(text, text)
-    try:
-        return make_refnode(builder, fromdoc, todoc, "", inner)
-    except NoUri:
-        return inner
+# --- nodes -----------------------------------------------------------------------
 
 
-def _html(markup: str, *classes: str) -> nodes.Node:
-    """Pre-rendered HTML (fragments.py), inside a div with *classes* if any."""
-    raw = nodes.raw("", markup, format="html")
-    if not classes:
-        return raw
-    block = nodes.container(classes=list(classes), is_div=True)
-    block += raw
-    return block
+class ListingRenderer:
+    """Listing data into nodes, for one page; ``paper`` for outputs read in print."""
+
+    def __init__(self, builder: Builder, docname: str, *, paper: bool) -> None:
+        self.builder = builder
+        self.docname = docname
+        self.paper = paper
+
+    def render(self, data: Listing) -> list[nodes.Node]:
+        if isinstance(data, CardGrid):
+            return self.card_grid(data)
+        if isinstance(data, SimilarGroups):
+            return self.similar(data)
+        if isinstance(data, LevelCards):
+            return self.level_cards(data)
+        if isinstance(data, EntryIndex):
+            return self.entry_index(data)
+        raise TypeError(data)
+
+    def link(self, todoc: str, text: str, *classes: str) -> nodes.Element:
+        """A link to another page, or plain text where the output has no such page (a handout)."""
+        inner = nodes.inline(text, text)
+        try:
+            ref = make_refnode(self.builder, self.docname, todoc, "", inner)
+        except NoUri:
+            return inner
+        ref["classes"] += classes
+        return ref
+
+    def card_grid(self, data: CardGrid) -> list[nodes.Node]:
+        if not data.cards:
+            return [nodes.paragraph(data.empty, data.empty, classes=["course-empty"])]
+        if self.paper:
+            if data.heading:  # related articles: one line
+                para = nodes.paragraph()
+                para += nodes.strong("See also: ", "See also: ")
+                for i, card in enumerate(data.cards):
+                    if i:
+                        para += nodes.Text("; ")
+                    para += self.link(card.docname, card.title)
+                return [para]
+            return [_plain_list(self._plain_card(card) for card in data.cards)]
+        grid = _grid((self.card(card) for card in data.cards), data.columns)
+        if data.heading is None:
+            return [grid]
+        block = nodes.container(classes=["course-related", "no-search"])
+        block += nodes.rubric(data.heading, data.heading, classes=["course-block-title"])
+        block += grid
+        return [block]
+
+    def _plain_card(self, card: Card) -> nodes.paragraph:
+        para = nodes.paragraph("", "", self.link(card.docname, card.title))
+        if card.count:
+            para += nodes.Text(f" ({card.count})")
+        elif card.text:
+            para += nodes.Text(f" — {card.text}")
+        return para
+
+    def card(self, card: Card) -> nodes.Node:
+        """A sphinx-design card whose title link covers the card."""
+        body: list[nodes.Node] = []
+        if card.badge or card.count:
+            meta = nodes.paragraph(classes=["sd-card-text", "course-card-meta"])
+            if card.badge:
+                meta += nodes.inline(card.badge, card.badge, classes=BADGE_CLASSES)
+            if card.count:
+                count = (" " if card.badge else "") + card.count
+                meta += nodes.inline(count, count, classes=["course-count"])
+            body.append(meta)
+        if card.text:
+            body.append(nodes.paragraph(card.text, card.text, classes=["sd-card-text"]))
+        title = self.link(card.docname, card.title, "sd-stretched-link")
+        return _card(title, body, whole_card_link=True)
+
+    def similar(self, data: SimilarGroups) -> list[nodes.Node]:
+        if self.paper or not data.groups:
+            return []  # navigation to other pages is no use on paper
+        block = nodes.container(classes=["course-similar", "no-search"])
+        title = "Similar categories"
+        block += nodes.rubric(title, title, classes=["course-block-title"])
+        for label, entries in data.groups:
+            para = nodes.paragraph(classes=["course-similar-group"])
+            para += nodes.strong(label + ": ", label + ": ")
+            for i, entry in enumerate(entries):
+                if i:
+                    para += nodes.Text(" · ")
+                para += self.counted(entry)
+            block += para
+        return [block]
+
+    def counted(self, entry: CountedLink) -> list[nodes.Node]:
+        count = f" ({entry.count})"
+        return [self.link(entry.docname, entry.title), _count(count)]
+
+    def level_cards(self, data: LevelCards) -> list[nodes.Node]:
+        """The home page's path through the course: one card per level, in order."""
+        if self.paper:
+            return []
+        cards = []
+        for level in data.levels:
+            courses = nodes.bullet_list(classes=["course-level-courses"])
+            for course in level.courses:
+                courses += nodes.list_item("", nodes.paragraph("", "", self.link(*_pair(course))))
+            count = nodes.paragraph(
+                level.count, level.count, classes=["sd-card-text", "course-count"]
+            )
+            # Not a whole-card link: the card also links to each course.
+            cards.append(
+                _card(self.link(*_pair(level.link)), [count, courses], whole_card_link=False)
+            )
+        return [_grid(cards, "1 2 2 3")]
+
+    def entry_index(self, data: EntryIndex) -> list[nodes.Node]:
+        out: list[nodes.Node] = []
+        for section in data.sections:
+            out.append(nodes.rubric(section.heading, section.heading))
+            for parent, children in section.parents:
+                out.append(
+                    nodes.paragraph(
+                        "", "", self.link(*_pair(parent)), classes=["course-index-course"]
+                    )
+                )
+                out.append(_plain_list(nodes.paragraph("", "", *self.counted(c)) for c in children))
+        return out
+
+
+BADGE_CLASSES = ["sd-sphinx-override", "sd-badge", "sd-bg-primary", "sd-bg-text-primary"]
+
+
+def _pair(link: Link) -> tuple[str, str]:
+    return link.docname, link.title
+
+
+def _count(text: str) -> nodes.inline:
+    return nodes.inline(text, text, classes=["course-count"])
+
+
+def _card(title: nodes.Element, body: list[nodes.Node], *, whole_card_link: bool) -> nodes.Node:
+    """A sphinx-design card (the component tree its ``card`` directive makes)."""
+    classes = ["sd-card", "sd-sphinx-override", "sd-w-100", "sd-shadow-sm"]
+    if whole_card_link:
+        classes.append("sd-card-hover")
+    card = create_component("card", [*classes, "course-card"])
+    heading = create_component(
+        "card-title",
+        ["sd-card-title", "sd-font-weight-bold"],
+        children=[PassthroughTextElement("", "", title)],
+    )
+    card += create_component("card-body", ["sd-card-body"], children=[heading, *body])
+    return card
+
+
+def _grid(cards: Iterable[nodes.Node], columns: str) -> nodes.Node:
+    """A sphinx-design grid: container, row, one item per card."""
+    row = create_component(
+        "grid-row",
+        ["sd-row", *row_columns_option(columns), *gutter_option("2")],
+        children=[
+            create_component("grid-item", ["sd-col", "sd-d-flex-row"], children=[card])
+            for card in cards
+        ],
+    )
+    return create_component(
+        "grid-container", ["sd-container-fluid", "sd-sphinx-override", "sd-mb-4"], children=[row]
+    )
 
 
 def _plain_list(items: Iterable[nodes.Node]) -> nodes.bullet_list:
     blist = nodes.bullet_list()
     for item in items:
-        li = nodes.list_item()
-        li += item if isinstance(item, nodes.paragraph) else nodes.paragraph("", "", item)
-        blist += li
+        blist += nodes.list_item("", item)
     return blist
 
 
-class ListingRenderer:
-    """Turns catalog answers into nodes (or HTML) for one page and one builder."""
+# --- filling placeholders, translating once per folder ----------------------------------
 
-    def __init__(self, app: Sphinx, catalog: Catalog, docname: str) -> None:
-        self.builder = app.builder
-        #: Card and link markup for HTML builders; None for the others (plain lists).
-        self.html = fragments_of(app) if app.builder.format == "html" else None
-        self.catalog = catalog
-        self.taxonomy = catalog.taxonomy
-        self.docname = docname
+#: Translator output by (builder, place, data); see ``visit_listing_block_html``.
+_MARKUP: BuildCache[dict[tuple[str, str, object], str]] = BuildCache(
+    "listing markup", lambda env: {}
+)
 
-    def level_badge(self, level: str | None) -> str | None:
-        return self.taxonomy.level(level).title if level else None
 
-    def article_cards(
-        self, records: list[ArticleRecord], empty: str = "No articles yet."
-    ) -> list[nodes.Node]:
-        if not records:
-            return [nodes.paragraph(empty, empty, classes=["course-empty"])]
-        if self.html is None:
-            return [
-                _plain_list(
-                    nodes.paragraph(
-                        "",
-                        "",
-                        _link(self.builder, self.docname, r.docname, r.title),
-                        nodes.Text(f" — {r.summary}" if r.summary else ""),
-                    )
-                    for r in records
-                )
-            ]
-        return [_html(self._article_grid(self.html, records))]
-
-    def _article_grid(self, html: fragments.Fragments, records: list[ArticleRecord]) -> str:
-        make = html.card
-        return fragments.grid(
-            make(self.docname, r.docname, r.title, self.level_badge(r.level), r.summary)
-            for r in records
-        )
-
-    def entry_cards(self, kind: str, slugs: list[str]) -> list[nodes.Node]:
-        items = []
-        for slug in slugs:
-            entry = self.taxonomy.get(kind, slug)
-            count = articles_count(self.catalog.count(kind, slug))
-            title = entry.title
-            items.append((paths.generated_docname(kind, slug), title, count, entry.description))
-        if self.html is None:
-            return [
-                _plain_list(
-                    nodes.paragraph(
-                        "",
-                        "",
-                        _link(self.builder, self.docname, doc, title),
-                        nodes.Text(f" ({count})"),
-                    )
-                    for doc, title, count, _ in items
-                )
-            ]
-        make = self.html.card
-        cards = (
-            make(self.docname, doc, title, None, desc, extra=count)
-            for doc, title, count, desc in items
-        )
-        return [_html(fragments.grid(cards, columns="1 2 3 3"))]
-
-    def similar(self, groups: dict[str, list[SimilarEntry]]) -> list[nodes.Node]:
-        if self.html is None:
-            return []  # handouts: navigation to other pages is no use on paper
-        labels = {
-            "other_levels": "At other levels",
-            "siblings": "In this course",
-            "topics": "Topics",
-            "categories": "Course categories",
+def _targets(data: Listing) -> set[str]:
+    """Every page a listing links to."""
+    if isinstance(data, CardGrid):
+        return {c.docname for c in data.cards}
+    if isinstance(data, SimilarGroups):
+        return {e.docname for _label, entries in data.groups for e in entries}
+    if isinstance(data, LevelCards):
+        return {
+            d for lv in data.levels for d in (lv.link.docname, *(c.docname for c in lv.courses))
         }
-        link = self.html.link
-        out = [fragments.block_title("Similar categories")]
-        for key, entries in groups.items():
-            if not entries:
-                continue
-            links = " · ".join(
-                link(
-                    self.docname,
-                    paths.generated_docname(entry.kind, entry.slug),
-                    paths.page_title(self.taxonomy, entry.kind, entry.slug),
-                )
-                + fragments.count_span(f" ({entry.count})")
-                for entry in entries
-            )
-            label = fragments.encode(labels[key] + ": ")
-            out.append(f'<p class="course-similar-group"><strong>{label}</strong>{links}</p>\n')
-        return [_html("".join(out), "course-similar", "no-search")] if len(out) > 1 else []
+    if isinstance(data, EntryIndex):
+        return {
+            d
+            for s in data.sections
+            for parent, children in s.parents
+            for d in (parent.docname, *(c.docname for c in children))
+        }
+    raise TypeError(data)
 
-    def related(self, record: ArticleRecord) -> list[nodes.Node]:
-        related = self.catalog.related(record.slug)
-        if not related or not record.show_related:
-            return []
-        if self.html is None:
-            para = nodes.paragraph()
-            para += nodes.strong("See also: ", "See also: ")
-            for i, r in enumerate(related):
-                if i:
-                    para += nodes.Text("; ")
-                para += _link(self.builder, self.docname, r.docname, r.title)
-            return [para]
-        markup = fragments.block_title("Related articles") + self._article_grid(self.html, related)
-        return [_html(markup, "course-related", "no-search")]
 
-    def render(self, node: listing) -> list[nodes.Node]:
-        kind, slug, what = node["kind"], node["entry"], node["what"]
-        tx, cat = self.taxonomy, self.catalog
-        if what == "related":
-            record = cat.by_slug.get(slug)
-            return self.related(record) if record else []
-        if what == "similar":
-            if kind == "category":
-                return self.similar(cat.similar_for_category(slug))
-            if kind == "topic":
-                return self.similar(cat.similar_for_topic(slug))
-            record = cat.by_slug.get(slug)
-            return self.similar(cat.similar_for_article(record)) if record else []
-        if kind == "category":
-            return self.article_cards(cat.in_category(slug))
-        if kind == "topic":
-            return self.article_cards(cat.in_topic(slug))
-        if kind == "a-z":
-            return self.article_cards(cat.alphabetical())
-        if kind == "level":
-            return self.entry_cards("course", [c.slug for c in tx.level(slug).courses])
-        if kind == "course":
-            return self.entry_cards("category", [c.slug for c in tx.course(slug).categories])
-        if kind == "subject":
-            return self.entry_cards("topic", [t.slug for t in tx.subject(slug).topics])
-        if kind == "topics":
-            return self.entry_cards("subject", [s.slug for s in tx.subjects])
-        if kind == "categories":
-            return self.all_categories()
-        if kind == "home":
-            return self.level_cards()
-        return []
-
-    def level_cards(self) -> list[nodes.Node]:
-        """The home page's path through the course: one card per level, in order."""
-        if self.html is None:
-            return []
-        link = self.html.link
-        cards = []
-        for level in self.taxonomy.levels:
-            count = articles_count(self.catalog.count("level", level.slug))
-            courses = "".join(
-                f"<li><p>{link(self.docname, paths.generated_docname('course', c.slug), c.title)}</p></li>\n"
-                for c in level.courses
-            )
-            body = (
-                f'<p class="sd-card-text course-count">{fragments.encode(count)}</p>\n'
-                f'<ul class="course-level-courses simple">\n{courses}</ul>\n'
-            )
-            title = link(self.docname, paths.generated_docname("level", level.slug), level.title)
-            # Not a whole-card link: the card also links to each course.
-            cards.append(fragments.card_shell(title, body, whole_card_link=False))
-        return [_html(fragments.grid(cards, columns="1 2 2 3"))]
-
-    def all_categories(self) -> list[nodes.Node]:
-        out: list[nodes.Node] = []
-        for level in self.taxonomy.levels:
-            out.append(nodes.rubric(level.title, level.title))
-            for course in level.courses:
-                para = nodes.paragraph(classes=["course-index-course"])
-                para += _link(
-                    self.builder,
-                    self.docname,
-                    paths.generated_docname("course", course.slug),
-                    course.title,
-                )
-                out.append(para)
-                out.append(
-                    _plain_list(
-                        self._count_link("category", c.slug, c.title) for c in course.categories
-                    )
-                )
-        out.append(nodes.rubric("Topics by subject", "Topics by subject"))
-        for subject in self.taxonomy.subjects:
-            para = nodes.paragraph(classes=["course-index-course"])
-            para += _link(
-                self.builder,
-                self.docname,
-                paths.generated_docname("subject", subject.slug),
-                subject.title,
-            )
-            out.append(para)
-            out.append(
-                _plain_list(self._count_link("topic", t.slug, t.title) for t in subject.topics)
-            )
-        return out
-
-    def _count_link(self, kind: str, slug: str, title: str) -> nodes.paragraph:
-        return nodes.paragraph(
-            "",
-            "",
-            _link(self.builder, self.docname, paths.generated_docname(kind, slug), title),
-            nodes.inline("", f" ({self.catalog.count(kind, slug)})", classes=["course-count"]),
-        )
+def _words(data: Listing) -> str:
+    """What the search index should know of a listing: its titles and texts."""
+    if isinstance(data, CardGrid):
+        return " ".join(f"{c.title} {c.badge or ''} {c.text}" for c in data.cards)
+    return ""
 
 
 def fill_listings(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     placeholders = list(doctree.findall(listing))
     if not placeholders:
         return
-    renderer = ListingRenderer(app, catalog_of(app.env), docname)
+    builder = app.builder
+    html = builder.format == "html"
+    renderer = ListingRenderer(builder, docname, paper=not html)
+    # A LaTeX document assembles several pages: each placeholder's data is in
+    # the view of the page it was read from.
+    owner = {
+        key: page for page, keys in course_domain(app.env).data["listings"].items() for key in keys
+    }
     for node in placeholders:
-        node.replace_self(renderer.render(node))
+        key = (str(node["kind"]), str(node["entry"]), str(node["what"]))
+        data = page_view(app.env, owner.get(key, docname)).listing(key)
+        if data is None:
+            node.replace_self([])
+        elif not html or (isinstance(data, CardGrid) and not data.cards):
+            node.replace_self(renderer.render(data))
+        else:
+            # Links from one page look the same from every page in its folder,
+            # except a link to the page itself.
+            place = (
+                "\0" + docname
+                if docname in _targets(data)
+                else posixpath.dirname(builder.get_target_uri(docname))
+            )
+            navigation = isinstance(data, SimilarGroups) or (
+                isinstance(data, CardGrid) and data.heading is not None
+            )
+            words = _words(data)
+            block = listing_block(
+                data=data,
+                place=place,
+                classes=["no-search"] if navigation else [],
+            )
+            if words and not navigation:
+                block += nodes.Text(words)
+            node.replace_self(block)
+
+
+def visit_listing_block_html(self: HTML5Translator, node: listing_block) -> None:
+    cache = _MARKUP.get(self.builder.env)
+    key = (self.builder.name, str(node["place"]), node["data"])
+    markup = cache.get(key)
+    if markup is None:
+        docname = self.builder.current_docname
+        holder = nodes.Element()
+        holder.document = self.document
+        holder.extend(ListingRenderer(self.builder, docname, paper=False).render(node["data"]))
+        start = len(self.body)
+        for child in holder.children:
+            child.walkabout(self)
+        markup = cache[key] = "".join(self.body[start:])
+        del self.body[start:]
+    self.body.append(markup)
+    raise nodes.SkipNode
 
 
 def setup_listings(app: Sphinx) -> None:
     app.add_node(listing, html=(_skip, None), latex=(_skip, None), text=(_skip, None))
+    app.add_node(
+        listing_block,
+        html=(visit_listing_block_html, None),
+        latex=(_skip, None),
+        text=(_skip, None),
+    )
     app.add_directive("course-overview", CourseOverviewDirective)
+    app.connect("doctree-read", record_listings, priority=700)
     app.connect("doctree-resolved", fill_listings)

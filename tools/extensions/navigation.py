@@ -28,6 +28,7 @@ from sphinx.directives.other import TocTree
 from tools.course import paths
 from tools.course.frontmatter import is_article
 
+from .caches import BuildCache
 from .config import taxonomy_of
 
 if TYPE_CHECKING:
@@ -210,12 +211,12 @@ class NavTree:
         return "".join(item)
 
 
+_NAV: BuildCache[NavTree] = BuildCache("navigation", NavTree)
+
+
 def nav_tree(env: BuildEnvironment) -> NavTree:
-    """The build's tree, collected on first use after reading (cached on the env's domain)."""
-    domain: Any = env.domains["course"]
-    if domain.nav is None:
-        domain.nav = NavTree(env)
-    return domain.nav  # type: ignore[no-any-return]
+    """The build's tree, collected on first use after reading."""
+    return _NAV.get(env)
 
 
 def use_course_sidebar(

@@ -1,41 +1,64 @@
-"""sitemap.xml lists every page, in the same order, whatever the build.
+"""sitemap.xml: every page of the site, sorted, whatever the build.
 
-sphinx-sitemap records a link as each page is written, so an incremental
-build's sitemap lists only the pages that build rewrote (an open upstream
-bug, jdillard/sphinx-sitemap#13), and a parallel build lists them in the
-order the workers finished. Just before it writes the file, record every
-page through its own link function (so its settings and exclusions apply)
-and hand it the links sorted, once each.
+A small writer of our own, on public events only. A sitemap built from the
+pages a build happens to write lists only those (an incremental build
+rewrites a few; a parallel one writes them in the order workers finish), so
+this one lists every document Sphinx knows (``env.found_docs``) plus the
+pages the HTML builder writes itself on every run (indices, the 404 page),
+minus ``sitemap_excludes``, at ``html_baseurl``.
 """
 
 from __future__ import annotations
 
-import queue
+import fnmatch
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from sphinx_sitemap import add_html_link
+from xml.etree import ElementTree
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
-def complete_sitemap(app: Sphinx, exception: BaseException | None) -> None:
-    links: Any = getattr(app, "sitemap_links", None)  # set by sphinx-sitemap for HTML builds
-    if exception is not None or links is None or app.builder.format != "html":
+#: Pages written this run that are not documents (genindex, domain indices, 404), by app.
+_EXTRA_PAGES: dict[int, set[str]] = {}
+
+
+def note_page(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    if doctree is None and pagename not in app.env.found_docs:
+        _EXTRA_PAGES.setdefault(id(app), set()).add(pagename)
+
+
+def sitemap_links(app: Sphinx, extra: set[str]) -> list[str]:
+    """Every page's link relative to ``html_baseurl``, sorted, exclusions applied."""
+    links = {app.builder.get_target_uri(page) for page in app.env.found_docs | extra}
+    excludes = app.config.sitemap_excludes
+    return sorted(link for link in links if not any(fnmatch.fnmatch(link, pat) for pat in excludes))
+
+
+def write_sitemap(app: Sphinx, exception: BaseException | None) -> None:
+    extra = _EXTRA_PAGES.pop(id(app), set())
+    if exception is not None or app.builder.format != "html" or not app.config.html_baseurl:
         return
-    for docname in app.env.found_docs:
-        add_html_link(app, docname, None, {}, None)
-    entries: dict[str, str | None] = {}
-    while True:
-        try:
-            link, lastmod = links.get_nowait()
-        except queue.Empty:
-            break
-        entries.setdefault(link, lastmod)
-    for link in sorted(entries):
-        links.put((link, entries[link]))
+    base = app.config.html_baseurl.rstrip("/") + "/"
+    root = ElementTree.Element("urlset", xmlns=SITEMAP_NS)
+    for link in sitemap_links(app, extra):
+        url = ElementTree.SubElement(root, "url")
+        ElementTree.SubElement(url, "loc").text = base + link
+    ElementTree.ElementTree(root).write(
+        Path(app.outdir) / "sitemap.xml", xml_declaration=True, encoding="utf-8", method="xml"
+    )
 
 
 def setup_sitemap(app: Sphinx) -> None:
-    # Before sphinx-sitemap's own build-finished handler (priority 500) writes the file.
-    app.connect("build-finished", complete_sitemap, priority=400)
+    app.add_config_value(
+        "sitemap_excludes",
+        [],
+        "",
+        types=frozenset({list}),
+        description="Glob patterns of page links left out of sitemap.xml.",
+    )
+    app.connect("html-page-context", note_page)
+    app.connect("build-finished", write_sitemap)

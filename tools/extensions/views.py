@@ -1,0 +1,393 @@
+"""What each page shows of other pages, computed once per build as plain data.
+
+Cards, counts, related articles, similar categories, the titles in links,
+the sidebar, previous/next, glossary tooltips with their definitions,
+citations, descriptions: everything a page takes from elsewhere is a field
+of its :class:`PageView`. The renderers (listings.py, terms.py,
+navigation.py, htmlpage.py) draw from the view and from nothing else, and
+incremental.py digests the same view to decide which pages to rewrite, so a
+new cross-page feature reaches both or neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from tools.course import paths
+from tools.course.catalog import ArticleRecord, Catalog, SimilarEntry, articles_count
+from tools.course.frontmatter import is_article
+from tools.course.taxonomy import Kind
+
+from .caches import BuildCache
+from .config import taxonomy_of
+from .domain import CourseDomain, catalog_of, course_domain
+from .navigation import nav_tree
+from .terms import glossary
+
+if TYPE_CHECKING:
+    from sphinx.environment import BuildEnvironment
+
+
+@dataclass(frozen=True)
+class Link:
+    docname: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Card:
+    """A card linking to a page: its title, a badge and/or a count, a line of text."""
+
+    docname: str
+    title: str
+    badge: str | None
+    text: str
+    count: str | None = None
+
+
+@dataclass(frozen=True)
+class CardGrid:
+    """Cards in a grid; with a heading it is a closing block (related articles)."""
+
+    cards: tuple[Card, ...]
+    columns: str = "1 2 2 2"
+    heading: str | None = None
+    empty: str = ""
+
+
+@dataclass(frozen=True)
+class CountedLink:
+    docname: str
+    title: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SimilarGroups:
+    """Labelled lines of links with counts ("At other levels: Basics (2) · ...")."""
+
+    groups: tuple[tuple[str, tuple[CountedLink, ...]], ...]
+
+
+@dataclass(frozen=True)
+class LevelCard:
+    link: Link
+    count: str
+    courses: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class LevelCards:
+    """The home page's path through the course: one card per level."""
+
+    levels: tuple[LevelCard, ...]
+
+
+@dataclass(frozen=True)
+class IndexSection:
+    """A heading, then parents (a course, a subject) each with its counted children."""
+
+    heading: str
+    parents: tuple[tuple[Link, tuple[CountedLink, ...]], ...]
+
+
+@dataclass(frozen=True)
+class EntryIndex:
+    sections: tuple[IndexSection, ...]
+
+
+Listing = CardGrid | SimilarGroups | LevelCards | EntryIndex
+
+#: A listing placeholder: (kind, entry, what), as recorded when the page was read.
+ListingKey = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class TermTip:
+    """A glossary link on the page, and the definition its tooltip shows."""
+
+    anchor: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class PageView:
+    """Everything on one page that comes from other pages."""
+
+    links: tuple[tuple[str, str | None], ...]
+    listings: tuple[tuple[ListingKey, Listing | None], ...]
+    terms: tuple[TermTip, ...]
+    sidebar: tuple[Any, ...]
+    neighbours: tuple[Link | None, Link | None]
+    description: str | None
+    citations: tuple[str, ...]
+
+    def listing(self, key: ListingKey) -> Listing | None:
+        return dict(self.listings).get(key)
+
+
+SIMILAR_LABELS = {
+    "other_levels": "At other levels",
+    "siblings": "In this course",
+    "topics": "Topics",
+    "categories": "Course categories",
+}
+
+#: What the generated overview pages hold (their bodies are lists, no prose to quote).
+OVERVIEW_DESCRIPTIONS = {
+    paths.A_TO_Z_PAGE: "Every article of the course, A to Z, with its level and summary.",
+    paths.TOPICS_PAGE: "The course's topics, grouped by subject, with how many articles each has.",
+    paths.CATEGORIES_PAGE: (
+        "Every course category by level and course, and every topic by subject, "
+        "with how many articles each has."
+    ),
+}
+
+
+# --- listings -------------------------------------------------------------------
+
+
+def _article_card(catalog: Catalog, rec: ArticleRecord) -> Card:
+    badge = catalog.taxonomy.level(rec.level).title if rec.level else None
+    return Card(rec.docname, rec.title, badge, rec.summary)
+
+
+def _entry_cards(catalog: Catalog, kind: Kind, slugs: list[str]) -> CardGrid:
+    cards = []
+    for slug in slugs:
+        entry = catalog.taxonomy.get(kind, slug)
+        count = articles_count(catalog.count(kind, slug))
+        cards.append(
+            Card(paths.generated_docname(kind, slug), entry.title, None, entry.description, count)
+        )
+    return CardGrid(tuple(cards), columns="1 2 3 3")
+
+
+def _counted(catalog: Catalog, kind: str, slug: str, title: str) -> CountedLink:
+    return CountedLink(paths.generated_docname(kind, slug), title, catalog.count(kind, slug))
+
+
+def _similar(catalog: Catalog, groups: dict[str, list[SimilarEntry]]) -> SimilarGroups:
+    tx = catalog.taxonomy
+    return SimilarGroups(
+        tuple(
+            (
+                SIMILAR_LABELS[key],
+                tuple(
+                    CountedLink(
+                        paths.generated_docname(e.kind, e.slug),
+                        paths.page_title(tx, e.kind, e.slug),
+                        e.count,
+                    )
+                    for e in entries
+                ),
+            )
+            for key, entries in groups.items()
+            if entries
+        )
+    )
+
+
+def _level_cards(catalog: Catalog) -> LevelCards:
+    return LevelCards(
+        tuple(
+            LevelCard(
+                Link(paths.generated_docname(Kind.LEVEL, lv.slug), lv.title),
+                articles_count(catalog.count(Kind.LEVEL, lv.slug)),
+                tuple(
+                    Link(paths.generated_docname(Kind.COURSE, c.slug), c.title) for c in lv.courses
+                ),
+            )
+            for lv in catalog.taxonomy.levels
+        )
+    )
+
+
+def _entry_index(catalog: Catalog) -> EntryIndex:
+    tx = catalog.taxonomy
+    sections = [
+        IndexSection(
+            lv.title,
+            tuple(
+                (
+                    Link(paths.generated_docname(Kind.COURSE, course.slug), course.title),
+                    tuple(
+                        _counted(catalog, Kind.CATEGORY, c.slug, c.title) for c in course.categories
+                    ),
+                )
+                for course in lv.courses
+            ),
+        )
+        for lv in tx.levels
+    ]
+    sections.append(
+        IndexSection(
+            "Topics by subject",
+            tuple(
+                (
+                    Link(paths.generated_docname(Kind.SUBJECT, s.slug), s.title),
+                    tuple(_counted(catalog, Kind.TOPIC, t.slug, t.title) for t in s.topics),
+                )
+                for s in tx.subjects
+            ),
+        )
+    )
+    return EntryIndex(tuple(sections))
+
+
+def listing_view(catalog: Catalog, key: ListingKey) -> Listing | None:
+    """The data of one listing placeholder: what it shows, whatever the output."""
+    kind, slug, what = key
+    tx = catalog.taxonomy
+    if what == "related":
+        record = catalog.by_slug.get(slug)
+        if record is None or not record.show_related:
+            return None
+        related = catalog.related(slug)
+        cards = tuple(_article_card(catalog, r) for r in related)
+        return CardGrid(cards, heading="Related articles") if cards else None
+    if what == "similar":
+        if kind == Kind.CATEGORY:
+            return _similar(catalog, catalog.similar_for_category(slug))
+        if kind == Kind.TOPIC:
+            return _similar(catalog, catalog.similar_for_topic(slug))
+        record = catalog.by_slug.get(slug)
+        return _similar(catalog, catalog.similar_for_article(record)) if record else None
+    articles = {
+        Kind.CATEGORY: catalog.in_category,
+        Kind.TOPIC: catalog.in_topic,
+        "a-z": lambda _slug: catalog.alphabetical(),
+    }
+    if kind in articles:
+        records = articles[kind](slug)
+        return CardGrid(tuple(_article_card(catalog, r) for r in records), empty="No articles yet.")
+    if kind == Kind.LEVEL:
+        return _entry_cards(catalog, Kind.COURSE, [c.slug for c in tx.level(slug).courses])
+    if kind == Kind.COURSE:
+        return _entry_cards(catalog, Kind.CATEGORY, [c.slug for c in tx.course(slug).categories])
+    if kind == Kind.SUBJECT:
+        return _entry_cards(catalog, Kind.TOPIC, [t.slug for t in tx.subject(slug).topics])
+    if kind == "topics":
+        return _entry_cards(catalog, Kind.SUBJECT, [s.slug for s in tx.subjects])
+    if kind == "categories":
+        return _entry_index(catalog)
+    if kind == "home":
+        return _level_cards(catalog)
+    return None
+
+
+# --- the rest of a page ------------------------------------------------------------
+
+
+def relations(env: BuildEnvironment) -> dict[str, list[str | None]]:
+    """Sphinx's parent/previous/next map, collected once per build (it walks every page)."""
+    return _RELATIONS.get(env)
+
+
+_RELATIONS: BuildCache[dict[str, list[str | None]]] = BuildCache(
+    "relations", lambda env: env.collect_relations()
+)
+
+
+def course_of(env: BuildEnvironment, docname: str | None) -> str | None:
+    """The course a page belongs to (articles and generated pages), else None."""
+    if not docname:
+        return None
+    if is_article(docname):
+        record = course_domain(env).articles.get(docname)
+        return record.course if record else None
+    generated = paths.parse_generated(docname)
+    if generated is None:
+        return None
+    kind, slug = generated
+    if kind == Kind.COURSE:
+        return slug
+    if kind == Kind.CATEGORY:
+        return taxonomy_of(env).category(slug).course
+    return None
+
+
+def _neighbours(env: BuildEnvironment, docname: str) -> tuple[Link | None, Link | None]:
+    """Previous and next page, kept only within the page's course."""
+    course = course_of(env, docname)
+    rel = relations(env).get(docname, [None, None, None])
+    out: list[Link | None] = []
+    for neighbour in rel[1:3]:
+        if neighbour is None or (course is not None and course_of(env, neighbour) != course):
+            out.append(None)
+        else:
+            title = env.titles[neighbour].astext() if neighbour in env.titles else neighbour
+            out.append(Link(neighbour, title))
+    return out[0], out[1]
+
+
+def page_description(env: BuildEnvironment, docname: str) -> str | None:
+    """A page's one-line description: its summary or its taxonomy entry's description."""
+    if docname in OVERVIEW_DESCRIPTIONS:
+        return OVERVIEW_DESCRIPTIONS[docname]
+    if is_article(docname):
+        record = course_domain(env).articles.get(docname)
+        return record.summary if record and record.summary else None
+    generated = paths.parse_generated(docname)
+    if generated:
+        entry = taxonomy_of(env).get(*generated)
+        return str(entry.description) if entry else None
+    return None
+
+
+def _citations(env: BuildEnvironment, docname: str) -> tuple[str, ...]:
+    """The formatted reference-list entries a page shows (sphinxcontrib-bibtex, if loaded)."""
+    cite = env.domains.get("cite")
+    if cite is None:
+        return ()
+    return tuple(
+        sorted(
+            f"{c.key}: {c.formatted_entry.text.render_as('text')}"
+            for c in getattr(cite, "citations", ())
+            if c.bibliography_key.docname == docname
+        )
+    )
+
+
+def _terms(env: BuildEnvironment, domain: CourseDomain, docname: str) -> tuple[TermTip, ...]:
+    entries = glossary(env)
+    tips = {}
+    for term in domain.data["terms"].get(docname, ()):
+        entry = entries.get(term)
+        if entry is not None:
+            tips[entry.anchor] = TermTip(entry.anchor, entry.definition)
+    return tuple(tips[a] for a in sorted(tips))
+
+
+def _compute(env: BuildEnvironment, docname: str) -> PageView:
+    domain = course_domain(env)
+    catalog = catalog_of(env)
+    links = tuple(
+        (s, catalog.by_slug[s].title if s in catalog.by_slug else None)
+        for s in sorted(domain.data["links"].get(docname, ()))
+    )
+    listings = tuple(
+        (key, listing_view(catalog, key)) for key in domain.data["listings"].get(docname, ())
+    )
+    return PageView(
+        links=links,
+        listings=listings,
+        terms=_terms(env, domain, docname),
+        sidebar=nav_tree(env).view(docname),
+        neighbours=_neighbours(env, docname),
+        description=page_description(env, docname),
+        citations=_citations(env, docname),
+    )
+
+
+_VIEWS: BuildCache[dict[str, PageView]] = BuildCache("page views", lambda env: {})
+
+
+def page_view(env: BuildEnvironment, docname: str) -> PageView:
+    """The view of *docname*, computed on first use in this build."""
+    views = _VIEWS.get(env)
+    view = views.get(docname)
+    if view is None:
+        view = views[docname] = _compute(env, docname)
+    return view
