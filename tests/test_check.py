@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from helpers import copy_root
+from helpers import build, copy_root, warnings
 from tools.course.checker import check_paths
 from tools.course.scaffold import ScaffoldError, create_article
 from tools.course.taxonomy import load_taxonomy
@@ -184,3 +186,87 @@ def test_a_role_wrapped_onto_the_next_line_is_still_checked(docs: Path) -> None:
     findings = [f for f in check(docs, wrapped) if f.code == "REF002"]
     assert [f.line for f in findings] == [10]
     assert findings[0].message.startswith("{term} 'working memry' is not in the glossary")
+
+
+# -- one reading: check reads as the build reads ------------------------------------------
+
+BASE = (
+    "---\ncategory: junior-basics\nsummary: A page for the parity corpus.\n---\n\n"
+    "# {title}\n\nWe use {{term}}`memory` and read {{article}}`remembering`.\n\n{body}"
+)
+
+#: name -> page body; each page is checked and built, and both must agree.
+PARITY: dict[str, str] = {
+    "clean": "Nothing more to say.\n",
+    "code-then-script": "```python\nx = 1\n```\n\n<script>alert(1)</script>\n\nA {term}`memry`.\n",
+    "indented-div": "Code:\n\n    <div>indented</div>\n    {term}`nothing`\n",
+    "tilde-fences": "~~~{note}\nA {term}`memory` note.\n~~~\n\n~~~python\n<script>\n~~~\n",
+    "nested-fences": "````{note}\n```text\n<div>{term}`x`</div>\n```\n````\n",
+    "misspelt-term": "The {term}`memry` of it.\n",
+    "skipped-level": "### Too deep\n\nText.\n",
+    "js-link": "[click](javascript:alert(1))\n",
+    "download-outside": "{download}`the settings </../conf.py>`\n",
+    "unknown-directive": "```{foo}\nbar\n```\n",
+    "raw-directive": "```{raw} html\n<b>x</b>\n```\n",
+}
+RAW_PAGES = {
+    "four-dashes": "----\ncategory: junior-basics\nmyst:\n  substitutions:\n    x: 1\n----\n\n# Dashes\n\n{{ x }}\n",
+    "yaml-error": "---\ncategory: [junior-basics\n---\n\n# Broken\n",
+}
+_WARNING = re.compile(r"^(?P<path>\S+?\.md)(?::(?P<line>\d+))?: (?:WARNING|ERROR|CRITICAL)", re.M)
+
+
+def parity_pages() -> dict[str, str]:
+    pages = {
+        name: BASE.format(title=name.replace("-", " ").title(), body=body)
+        for name, body in PARITY.items()
+    }
+    return {**pages, **RAW_PAGES}
+
+
+def test_check_and_strict_build_agree_page_by_page(make_app: Any, tmp_path: Path) -> None:
+    pages = parity_pages()
+    src = copy_root(tmp_path, "course", files={f"articles/{n}.md": t for n, t in pages.items()})
+    (src / "conf.py").write_text((src / "conf.py").read_text() + "\nnitpicky = True\n")
+    app = build(make_app, src)
+    built: dict[str, set[int | None]] = {name: set() for name in pages}
+    for match in _WARNING.finditer(re.sub(r"\x1b\[[0-9;]*m", "", warnings(app))):
+        name = Path(match["path"]).stem
+        if name in built and Path(match["path"]).parent.name == "articles":
+            built[name].add(int(match["line"]) if match["line"] else None)
+    taxonomy = load_taxonomy(src / "taxonomy.yaml")
+    findings = check_paths([src / "articles" / f"{n}.md" for n in pages], src, taxonomy)
+    for name in pages:
+        errors = {f.line for f in findings if f.path.stem == name and f.severity == "error"}
+        assert bool(errors) == bool(built[name]), (name, errors, built[name], warnings(app))
+        assert {line for line in built[name] if line is not None} <= errors, (name, warnings(app))
+    assert "clean" in pages and not built["clean"]
+
+
+def test_code_block_with_a_language_hides_nothing(docs: Path) -> None:
+    page = GOOD.replace(
+        "## A section", "```python\nx = 1\n```\n\n<script>alert(1)</script>\n\n{term}`memry`"
+    )
+    findings = [(f.line, f.code) for f in check(docs, page)]
+    assert (16, "SEC002") in findings
+    assert (18, "REF002") in findings
+    assert "HD001" not in [code for _, code in findings]
+
+
+def test_html_in_an_indented_code_block_is_not_raw_html(docs: Path) -> None:
+    page = GOOD.replace("## A section", "## A section\n\n    <div>code</div>")
+    assert [f.code for f in check(docs, page)] == []
+
+
+def test_download_outside_docs_is_an_error(docs: Path) -> None:
+    page = GOOD.replace("## A section", "{download}`x </../conf/conf.py>`\n\n## A section")
+    findings = [(f.line, f.code) for f in check(docs, page)]
+    assert (12, "SEC011") in findings
+
+
+def test_an_unreadable_page_is_reported_not_raised(docs: Path) -> None:
+    path = docs / "articles" / "page.md"
+    path.write_bytes(GOOD.encode().replace(b"Text with", b"Text \xff with"))
+    findings = check_paths([path], docs, load_taxonomy(docs / "taxonomy.yaml"))
+    assert [(f.line, f.code) for f in findings] == [(10, "SEC012")]
+    assert "not UTF-8" in findings[0].message
