@@ -81,12 +81,6 @@ graphviz_output_format = "png"
 # links to its raw file.
 html_math_renderer = "mathml"
 html_scaled_image_link = False
-# Enforced by tools/extensions/guard.py whatever is set here (pages are untrusted):
-# diagrams are drawn by tools/extensions/safe_dot.sh (dot with memory/CPU/time limits),
-# maths is written as MathML at build time (no MathJax, no CDN), and no image
-# links to its raw file.
-html_math_renderer = "mathml"
-html_scaled_image_link = False
 
 # -- PDF handouts (LaTeX) -------------------------------------------------------------
 # latex_documents is generated from the taxonomy by tools/extensions/handouts.py:
