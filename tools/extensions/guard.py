@@ -45,6 +45,7 @@ from tools.course.safety import (
     directive_problems,
     download_problem,
     math_problems,
+    normalize_url,
     sanitize_dot,
     svg_problems,
     url_problem,
@@ -121,9 +122,13 @@ def _warn(node: nodes.Node, message: str) -> None:
     logger.warning(message, location=node, type="course", subtype="unsafe")
 
 
-def _unlink(ref: nodes.Element) -> None:
-    """Keep what a link shows, drop where it goes."""
-    ref.replace_self(nodes.inline("", "", *ref.children))
+def _unlink(ref: nodes.Element, target: str) -> None:
+    """Keep what a link shows, drop where it goes (and the whole link when what it
+    shows is the refused URL itself, as sphinx-design's hidden link text is)."""
+    if normalize_url(ref.astext()) == normalize_url(target):
+        ref.parent.remove(ref)
+    else:
+        ref.replace_self(nodes.inline("", "", *ref.children))
 
 
 def drop_unsafe_links(doctree: nodes.Node) -> None:
@@ -131,7 +136,7 @@ def drop_unsafe_links(doctree: nodes.Node) -> None:
     for ref in list(doctree.findall(nodes.reference)):
         if why := url_problem(ref.get("refuri", "")):
             _warn(ref, f"link removed: {why}")
-            _unlink(ref)
+            _unlink(ref, ref["refuri"])
     for target in list(doctree.findall(nodes.target)):
         if why := url_problem(target.get("refuri", "")):
             _warn(target, f"link target removed: {why}")
@@ -143,7 +148,7 @@ def drop_unsafe_links(doctree: nodes.Node) -> None:
     for down in list(doctree.findall(addnodes.download_reference)):
         if why := url_problem(down.get("reftarget", ""), kind="download"):
             _warn(down, f"download removed: {why}")
-            _unlink(down)
+            _unlink(down, down["reftarget"])
     for toctree in doctree.findall(addnodes.toctree):
         kept = []
         for title, ref in toctree["entries"]:
@@ -188,7 +193,7 @@ class UnsafeContentFilter(SphinxTransform):
             why = download_problem(target) or _local_file_problem(srcdir, docname, target)
             if why:
                 _warn(down, f"download {target!r} removed: {why}")
-                _unlink(down)
+                _unlink(down, target)
         for formula in list(self.document.findall(nodes.math)) + list(
             self.document.findall(nodes.math_block)
         ):
