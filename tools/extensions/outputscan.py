@@ -163,14 +163,11 @@ class _PageScan(HTMLParser):
         """Between tags, in ordinary text, with nothing buffered: the next piece parses alone."""
         return not self.rawdata and self.cdata_elem is None and self._script is None
 
-    def skip(self, chunk: str) -> None:
-        """Account for a piece known to parse cleanly from rest, without parsing it."""
-        newlines = chunk.count("\n")
-        if newlines:
-            self.lineno += newlines
-            self.offset = len(chunk) - chunk.rfind("\n") - 1
-        else:
-            self.offset += len(chunk)
+    def skip(self, text: str, start: int, end: int) -> None:
+        """Account for ``text[start:end]``, known to parse cleanly from rest, without parsing it."""
+        self.lineno += text.count("\n", start, end)
+        newline = text.rfind("\n", start, end)
+        self.offset = end - newline - 1 if newline >= 0 else self.offset + end - start
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -247,7 +244,7 @@ def scan_file(
 ) -> list[OutputProblem]:
     """Problems in one written HTML or SVG file.
 
-    *seen* holds pieces of markup (up to and including a ``>``) already parsed
+    *seen* holds pieces of markup (each up to a ``>``) already parsed
     from the parser's resting state, in a file of the same folder, with nothing
     found: such a piece is skipped when the parser is at rest again. The theme's
     navigation repeats on every page, so this keeps a 1,000-page scan cheap, and
@@ -257,17 +254,24 @@ def scan_file(
     parser = _PageScan(site=site, page=path, inline_hashes=inline_hashes)
     clean = set() if seen is None else seen
     text = path.read_text(encoding="utf-8", errors="replace")
-    pieces = text.split(">")
-    last = len(pieces) - 1
-    for number, piece in enumerate(pieces):
-        chunk = piece if number == last else piece + ">"
-        if parser.at_rest() and chunk in clean:
-            parser.skip(chunk)
+    *pieces, tail = text.split(">")  # each piece was followed by a ">"
+    known = clean.__contains__
+    resting, position, parsed_to = True, 0, 0
+    for piece in pieces:
+        if resting and known(piece):
+            position += len(piece) + 1
             continue
-        resting, found = parser.at_rest(), len(parser.problems)
-        parser.feed(chunk)
-        if resting and parser.at_rest() and len(parser.problems) == found and len(chunk) < 400:
-            clean.add(chunk)
+        if parsed_to != position:
+            parser.skip(text, parsed_to, position)
+        found = len(parser.problems)
+        parser.feed(piece + ">")
+        position = parsed_to = position + len(piece) + 1
+        was_resting, resting = resting, parser.at_rest()
+        if was_resting and resting and len(parser.problems) == found and len(piece) < 400:
+            clean.add(piece)
+    if parsed_to != position:
+        parser.skip(text, parsed_to, position)
+    parser.feed(tail)
     parser.close()
     return [OutputProblem(path, line, message) for line, message in parser.problems]
 
