@@ -55,7 +55,7 @@ from pathlib import Path
 from pybtex.database import parse_file  # type: ignore[import-untyped]
 
 from . import glossary
-from .frontmatter import ARTICLES_DIR, FrontMatter, Problem, validate_article
+from .frontmatter import ARTICLES_DIR, FrontMatter, Problem, is_article, validate_article
 from .gate import GateResult, gate_bytes, is_site_page
 from .paths import GENERATED_DIR
 from .reader import Page, role_target
@@ -97,7 +97,9 @@ def _rel(path: Path, root: Path) -> str:
 def read_page(path: Path, docs: Path) -> GateResult:
     """A page as the build's gate reads it (generated and home pages may use their directives)."""
     docname = path.resolve().relative_to(docs.resolve()).with_suffix("").as_posix()
-    return gate_bytes(path.read_bytes(), generated=is_site_page(docname))
+    return gate_bytes(
+        path.read_bytes(), generated=is_site_page(docname), article=is_article(docname)
+    )
 
 
 def parse_page(path: Path) -> Page:

@@ -169,12 +169,19 @@ def _ambiguity(text: str, block: FrontMatterBlock) -> Problem | None:
     return None
 
 
-def front_matter_problems(fm: FrontMatter | None) -> list[Problem]:
-    """Keys that are not passed on: parser settings (SEC001) and keys not on the allowlist (FM002)."""
+def front_matter_problems(fm: FrontMatter | None, *, article: bool = True) -> list[Problem]:
+    """Keys that are not passed on: parser settings (SEC001, every page) and, on
+    articles, keys not on the allowlist (FM002) or values that are not plain data (FM003).
+
+    Other pages are exempt from the article schema: their unknown keys are
+    dropped without a word, as MyST would have only shown them as metadata.
+    """
     if fm is None:
         return []
     problems: list[Problem] = []
     for key, line in fm.lines.items():
+        if key not in PARSER_SETTING_KEYS and not article:
+            continue
         if key in PARSER_SETTING_KEYS:
             problems.append(
                 Problem(
@@ -232,7 +239,9 @@ def stub_page(fm_block: str = "") -> str:
     return f"{fm_block}# {STUB_TITLE}\n\n{STUB_TEXT}"
 
 
-def safe_source(text: str) -> tuple[str, list[Problem], FrontMatter | None]:
+def safe_source(
+    text: str, *, article: bool = True
+) -> tuple[str, list[Problem], FrontMatter | None]:
     """The text to give MyST, the problems found, and the front matter that was kept.
 
     Only allowlisted keys with plain values are written back, each as
@@ -245,7 +254,7 @@ def safe_source(text: str) -> tuple[str, list[Problem], FrontMatter | None]:
         return stub_page(), problems + _settings_in_unreadable(text), None
     if fm is None:
         return text, [], None
-    problems = front_matter_problems(fm)
+    problems = front_matter_problems(fm, article=article)
     kept = {
         key: value
         for key, value in fm.data.items()
@@ -270,7 +279,10 @@ def safe_source(text: str) -> tuple[str, list[Problem], FrontMatter | None]:
             None,
         )
     rest = lines[fm.last_line :]
-    safe = "\n".join(["---", *block, "---", *rest])
+    if kept:
+        safe = "\n".join(["---", *block, "---", *rest])
+    else:  # nothing to pass on: no block at all (MyST warns about an empty one)
+        safe = "\n".join(["", *block, "", *rest])
     return (
         safe,
         problems,

@@ -53,17 +53,21 @@ class GateResult:
         return not any(fails_closed(p) for p in self.problems)
 
 
-def gate_bytes(data: bytes, *, generated: bool = False) -> GateResult:
+def gate_bytes(data: bytes, *, generated: bool = False, article: bool = True) -> GateResult:
     """:func:`gate_text` for a file's bytes: too large or not UTF-8 fails closed too."""
     text, problems = read_bytes(data)
     if text is None:
         return GateResult(stub_page(), problems, None, Page("", problems=problems))
-    return gate_text(text, generated=generated)
+    return gate_text(text, generated=generated, article=article)
 
 
-def gate_text(text: str, *, generated: bool = False) -> GateResult:
-    """Read *text* once; return what MyST may read and every problem found on the way."""
-    safe, problems, fm = safe_source(text)
+def gate_text(text: str, *, generated: bool = False, article: bool = True) -> GateResult:
+    """Read *text* once; return what MyST may read and every problem found on the way.
+
+    *generated*: a generated or home page (may use toctree, course-overview);
+    *article*: a page under ``docs/articles/`` (its front matter follows the article schema).
+    """
+    safe, problems, fm = safe_source(text, article=article)
     page = parse(text)
     problems = sorted(problems + safety_problems(page, generated=generated), key=_order)
     if any(fails_closed(p) for p in problems):

@@ -15,8 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tools.course.frontmatter import stub_page
-from tools.course.gate import gate_text, is_site_page
+from tools.course.frontmatter import is_article, stub_page
+from tools.course.gate import fails_closed, gate_text, is_site_page
 from tools.course.reader import Problem, read_bytes
 
 from .report import warn_problem
@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 #: Runs before every other source-read handler (Sphinx's default priority is 500).
 PRIORITY = 10
+#: Keys that were dropped are reported after the article's own front-matter
+#: messages (articles.py), so a page's warnings come in the order of its lines.
+LATE_PRIORITY = 900
+_LATER = "course:gate-later"
 
 
 def gate_source(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -35,17 +39,24 @@ def gate_source(app: Sphinx, docname: str, source: list[str]) -> None:
         problems = [Problem(1, "SEC012", "pages must be Markdown (.md) files")]
     else:
         _text, problems = read_bytes(path.read_bytes())  # too large, or not UTF-8
+    later: list[Problem] = []
     if problems:
         source[0] = stub_page()
     else:
-        result = gate_text(source[0], generated=is_site_page(docname))
+        result = gate_text(source[0], generated=is_site_page(docname), article=is_article(docname))
         source[0] = result.text
-        problems = [p for p in result.problems if p.code.startswith(("FM", "SEC"))]
+        problems = [p for p in result.problems if fails_closed(p)]
+        later = [p for p in result.problems if p.code.startswith("FM") and not fails_closed(p)]
     for problem in problems:
-        warn_problem(
-            docname, problem, "unsafe" if problem.code.startswith("SEC") else "frontmatter"
-        )
+        warn_problem(docname, problem, "frontmatter" if problem.code == "FM001" else "unsafe")
+    app.env.current_document[_LATER] = later
+
+
+def report_dropped_keys(app: Sphinx, docname: str, source: list[str]) -> None:
+    for problem in app.env.current_document.get(_LATER) or ():
+        warn_problem(docname, problem, "frontmatter")
 
 
 def setup_pagesource(app: Sphinx) -> None:
     app.connect("source-read", gate_source, priority=PRIORITY)
+    app.connect("source-read", report_dropped_keys, priority=LATE_PRIORITY)
