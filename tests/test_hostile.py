@@ -544,3 +544,56 @@ def test_normalised_schemes_match_what_browsers_run() -> None:
     assert url_scheme("JaVaScRiPt:x") == "javascript"
     assert normalize_url("\x00 https://example.org/\n") == "https://example.org/"
     assert url_scheme("../page.html") is None
+
+
+# -- CI: a stranger's page runs with nothing to steal and publishes nothing -------
+
+
+WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
+
+
+def _workflow(name: str) -> dict[str, Any]:
+    import yaml
+
+    loaded: dict[str, Any] = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    return loaded
+
+
+def test_pull_requests_run_with_a_read_only_token_and_no_secrets() -> None:
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        code = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
+        assert "pull_request_target" not in code, path.name
+        assert "secrets." not in code, path.name
+    ci = _workflow("ci.yml")
+    assert ci["permissions"] == {"contents": "read"}
+    for job in ci["jobs"].values():
+        assert job.get("permissions", {"contents": "read"}) == {"contents": "read"}
+        checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout"))
+        assert checkout["with"]["persist-credentials"] is False
+
+
+def test_pages_publish_only_from_main_after_the_check_passes() -> None:
+    pages = _workflow("pages.yml")
+    triggers = pages[True]  # YAML 1.1 reads the key `on` as True
+    assert set(triggers) <= {"push", "workflow_dispatch"}
+    assert triggers["push"]["branches"] == ["main"]
+    assert "pages" not in pages["permissions"] and "id-token" not in pages["permissions"]
+    jobs = pages["jobs"]
+    assert "make check" in str(jobs["check"]["steps"])
+    assert jobs["build"]["needs"] == "check"
+    deploy = jobs["deploy"]
+    assert set(deploy["needs"]) == {"check", "build"}
+    assert "refs/heads/main" in deploy["if"]
+    writers = [name for name, job in jobs.items() if "write" in str(job.get("permissions", {}))]
+    assert writers == ["deploy"]
+
+
+def test_read_the_docs_builds_with_the_guarded_configuration() -> None:
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    rtd = yaml.safe_load((root / ".readthedocs.yaml").read_text(encoding="utf-8"))
+    build = next(c for c in rtd["build"]["commands"] if "sphinx" in c)
+    assert "-c conf" in build
+    assert " -D " not in build and " -C " not in build
