@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -158,12 +157,10 @@ def test_warnings_alone_exit_zero(docs: Path) -> None:
     assert done.returncode == 0
 
 
-def test_whole_docs_checks_clean_and_fast() -> None:
-    start = time.perf_counter()
+def test_whole_docs_checks_clean() -> None:
+    """The starter course passes (its time is printed by `course check`, not asserted)."""
     done = cli("check")
-    elapsed = time.perf_counter() - start
     assert done.returncode == 0, done.stdout
-    assert elapsed < 5  # the budget is 2 s; this allows for a loaded CI machine
 
 
 def test_scaffold_passes_check(docs: Path) -> None:
