@@ -267,3 +267,17 @@ def test_an_unreadable_page_is_reported_not_raised(docs: Path) -> None:
     findings = check_paths([path], docs, load_taxonomy(docs / "taxonomy.yaml"))
     assert [(f.line, f.code) for f in findings] == [(10, "SEC012")]
     assert "not UTF-8" in findings[0].message
+
+
+def test_a_link_to_a_file_outside_docs_is_a_download_and_an_error(docs: Path) -> None:
+    page = GOOD.replace("## A section", "[settings](../../conf.py)\n\n## A section")
+    (docs.parent / "conf.py").write_text("SECRET = 1\n")
+    assert (12, "SEC011") in [(f.line, f.code) for f in check(docs, page)]
+
+
+def test_pages_must_be_markdown(docs: Path) -> None:
+    (docs / "about.rst").write_text("About\n=====\n\n.. raw:: html\n\n   <script></script>\n")
+    findings = check_paths([docs], docs, load_taxonomy(docs / "taxonomy.yaml"))
+    assert [(f.path.name, f.code) for f in findings if f.path.suffix == ".rst"] == [
+        ("about.rst", "SEC012")
+    ]

@@ -54,7 +54,7 @@ from pathlib import Path
 
 from pybtex.database import parse_file  # type: ignore[import-untyped]
 
-from . import glossary
+from . import glossary, safety
 from .frontmatter import ARTICLES_DIR, FrontMatter, Problem, is_article, validate_article
 from .gate import GateResult, gate_bytes, is_site_page
 from .paths import GENERATED_DIR
@@ -276,6 +276,8 @@ class PageChecker:
             if link.kind == "image":
                 self.check_file(link.line, link.url, "image")
                 self.check_alt(link.line, link.url, link.alt)
+            elif link.kind == "link" and not link.refused:
+                self.check_link_to_file(link.line, link.url)
         for directive in self.page.directives:
             if directive.name in ("image", "figure"):
                 src = directive.args.strip()
@@ -300,6 +302,22 @@ class PageChecker:
             self.add(
                 line, "IMG001" if kind == "image" else "REF004", f"{kind} {target!r} does not exist"
             )
+
+    def check_link_to_file(self, line: int, url: str) -> None:
+        """A Markdown link to a local file that is not a page becomes a download in MyST."""
+        target = url.split("#", 1)[0]
+        if not target or ":" in target.split("/", 1)[0] or target.startswith("//"):
+            return
+        base = self.site.docs if target.startswith("/") else self.path.parent
+        resolved = (base / target.lstrip("/")).resolve()
+        if not resolved.is_file() or resolved.suffix in (".md", ".rst"):
+            return
+        if self.site.docs.resolve() not in resolved.parents:
+            self.add(
+                line, "SEC011", f"link to {target!r} is outside docs/: use a file inside docs/"
+            )
+        elif why := safety.download_problem(target):
+            self.add(line, "SEC011", why)
 
     def check_diagrams(self) -> None:
         for directive in self.page.directives:
@@ -351,6 +369,9 @@ def check_paths(paths: Iterable[Path], docs: Path, taxonomy: Taxonomy) -> list[F
                 )
         else:
             files.append(absolute)
+    for other in sorted(docs.rglob("*.rst")):
+        if other not in refused and not _generated(other, docs):
+            findings.append(Finding(other, 1, 1, "SEC012", "pages must be Markdown (.md) files"))
     checkers = [PageChecker(site, path) for path in files]
     for checker in checkers:
         findings += checker.run()
