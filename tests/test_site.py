@@ -154,3 +154,57 @@ def test_generated_sources_are_rewritten_only_when_they_change(
     app = build(make_app, src)
     assert page.stat().st_mtime_ns == before
     assert "0 added, 0 changed, 0 removed" in app.status.getvalue()
+
+
+def test_furo_shows_our_sidebar(site: Any) -> None:
+    """navigation.py gives furo its sidebar through furo's private page-context key
+    ``furo_navigation_tree`` (furo has no public hook; pyproject bounds furo)."""
+    links = sidebar_links(site, "articles/remembering.html")
+    assert "Remembering Things" in links and "Junior Course" in links, (
+        "furo no longer shows context['furo_navigation_tree'] as its sidebar: "
+        "see fill_course_sidebar in tools/extensions/navigation.py"
+    )
+    assert "Growing Up" not in links  # another category's articles stay folded away
+    page = soup(site, "articles/remembering.html")
+    box = page.select_one(".sidebar-tree li.current.has-children > input.toctree-checkbox")
+    assert box is not None and box.has_attr("checked")
+    assert page.select_one(".sidebar-tree label[for] use[href='#svg-arrow-right']") is not None
+    assert page.select_one("symbol#svg-arrow-right") is not None, (
+        "furo's page no longer defines the svg-arrow-right icon the sidebar labels use"
+    )
+    captions = page.select(".sidebar-tree p.caption[role=heading]")
+    assert captions and all(c.get("aria-level") == "2" for c in captions)
+
+
+def test_answers_are_sphinx_design_dropdowns(site: Any) -> None:
+    answer = soup(site, "articles/remembering.html").select_one("details.sd-dropdown.course-answer")
+    assert answer is not None and not answer.has_attr("open")
+    summary = answer.select_one("summary.sd-summary-title")
+    assert summary is not None and summary.get_text(" ", strip=True) == "Show answer"
+    assert summary.select_one("svg.sd-octicon-chevron-right") is not None
+    assert "The ability to keep information over time." in answer.get_text()
+
+
+CITING = {
+    "articles/citing.md": (
+        "---\ncategory: junior-basics\nsummary: A page that cites.\n---\n\n# Citing\n\n"
+        "Memory has stores {cite:p}`atkinson1968`.\n\n```{bibliography}\n```\n"
+    )
+}
+
+
+def test_reference_list_is_a_list_for_assistive_technology(make_app: Any, tmp_path: Path) -> None:
+    """htmlpage.py overrides docutils' citation visitor (pyproject bounds docutils)."""
+    conf = {
+        "extensions": ["myst_parser", "sphinx_design", "sphinxcontrib.bibtex", "tools.extensions"],
+        "bibtex_bibfiles": ["references.bib"],
+    }
+    app = build(make_app, copy_root(tmp_path, "course", files=CITING), confoverrides=conf)
+    page = soup(app, "articles/citing.html")
+    entries = page.select("div.citation")
+    assert entries, "no reference list"
+    for entry in entries:
+        assert entry.get("role") == "listitem", entry
+        assert entry.parent is not None and entry.parent.get("role") == "list", entry.parent
+    assert "doc-biblioentry" not in str(page)
+    assert "Human memory" in entries[0].get_text()

@@ -8,14 +8,14 @@ from .taxonomy import Kind, Taxonomy
 #: Folder of ``docs/`` that the build writes its generated sources into (git-ignored).
 GENERATED_DIR = "browse"
 
-FOLDERS = {
+FOLDERS: dict[str, str] = {
     Kind.LEVEL: "levels",
     Kind.COURSE: "courses",
     Kind.CATEGORY: "categories",
     Kind.SUBJECT: "subjects",
     Kind.TOPIC: "topics",
 }
-_KINDS = {folder: kind for kind, folder in FOLDERS.items()}
+_KINDS = {folder: Kind(kind) for kind, folder in FOLDERS.items()}
 
 #: Generated pages that are not one taxonomy entry.
 TOPICS_PAGE = f"{GENERATED_DIR}/topics"

@@ -159,7 +159,7 @@ class ListingRenderer:
         grid = _grid((self.card(card) for card in data.cards), data.columns)
         if data.heading is None:
             return [grid]
-        block = nodes.container(classes=["course-related", "no-search"])
+        block = nodes.container(classes=["course-related", "no-search"], is_div=True)
         block += nodes.rubric(data.heading, data.heading, classes=["course-block-title"])
         block += grid
         return [block]
@@ -191,7 +191,7 @@ class ListingRenderer:
     def similar(self, data: SimilarGroups) -> list[nodes.Node]:
         if self.paper or not data.groups:
             return []  # navigation to other pages is no use on paper
-        block = nodes.container(classes=["course-similar", "no-search"])
+        block = nodes.container(classes=["course-similar", "no-search"], is_div=True)
         title = "Similar categories"
         block += nodes.rubric(title, title, classes=["course-block-title"])
         for label, entries in data.groups:

@@ -15,15 +15,17 @@ whole site toctree on every page (furo#939).
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from docutils import nodes
 from docutils.statemachine import StringList
+from docutils.utils import new_document
 from sphinx import addnodes
 from sphinx.directives.other import TocTree
+from sphinx.writers.html5 import HTML5Translator
 
 from tools.course import paths
 from tools.course.frontmatter import is_article
@@ -32,12 +34,14 @@ from .caches import BuildCache
 from .config import taxonomy_of
 
 if TYPE_CHECKING:
-    from docutils import nodes
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
 
-_EXPAND_ICON = '<span class="icon"><svg><use href="#svg-arrow-right"></use></svg></span>'
+#: The icon furo's own sidebar puts in each branch's label (furo/navigation.py); an SVG
+#: symbol furo's page template defines. Checked by tests/test_site.py.
+FURO_EXPAND_ICON = '<span class="icon"><svg><use href="#svg-arrow-right"></use></svg></span>'
 
 
 class CourseTocTree(TocTree):
@@ -76,7 +80,8 @@ class NavTree:
         self.parent: dict[str, str] = {}
         self._by_docname: dict[str, NavNode] = {}
         self._shared: tuple[tuple[str, str], ...] | None = None
-        self._rendered: dict[tuple[str, int, str], str] = {}
+        self._translated: dict[tuple[str, str, int, str], str] = {}
+        self._writer: HTML5Translator | None = None
         seen: set[str] = set()
         root = env.config.root_doc
         self.sections = [
@@ -139,76 +144,135 @@ class NavTree:
                 shown.append(tuple((c.docname, c.title) for c in node.children))
         return self._shared, tuple(sorted(shown))
 
-    def render(self, pagename: str, relative_uri: Any) -> str:
-        """Furo-compatible sidebar HTML for one page (checkboxes included)."""
+    def render(self, pagename: str, builder: Builder) -> str:
+        """Furo's sidebar HTML for one page, translated by the builder's translator."""
+        translator = self._translator(builder)
         current = set(self.ancestors(pagename))
-        parts: list[str] = []
+        tree: list[nodes.Node] = []
         for section in self.sections:
             if section.caption:
-                parts.append(
-                    '<p class="caption" role="heading" aria-level="2"><span class="caption-text">'
-                    f"{html.escape(section.caption)}</span></p>"
-                )
-            parts.append(self._render_list(section.entries, 1, pagename, current, relative_uri))
-        return "".join(parts)
+                tree.append(nav_caption(section.caption, section.caption))
+            tree.append(self._list(section.entries, 1, pagename, current, builder))
+        return _translate(translator, tree)
 
-    def _render_list(
-        self,
-        entries: list[NavNode],
-        depth: int,
-        pagename: str,
-        current: set[str],
-        relative_uri: Any,
-    ) -> str:
-        items = []
+    def _translator(self, builder: Builder) -> HTML5Translator:
+        if self._writer is None or self._writer.builder is not builder:
+            settings: Any = getattr(builder, "docsettings", None)
+            document = new_document("<sidebar>", settings)
+            translator = builder.create_translator(document, builder)
+            assert isinstance(translator, HTML5Translator)
+            self._writer = translator
+        return self._writer
+
+    def _list(
+        self, entries: list[NavNode], depth: int, pagename: str, current: set[str], builder: Builder
+    ) -> nodes.bullet_list:
+        items = nodes.bullet_list()
+        if any(n.docname in current for n in entries):
+            items["classes"].append("current")
         folder = posixpath.dirname(pagename)
         for node in entries:
-            if node.docname not in current:
-                # Branches off the current page's path look the same from every page
-                # in the same folder (links are relative), so each is rendered once.
-                key = (node.docname, depth, folder)
-                if key not in self._rendered:
-                    self._rendered[key] = self._render_item(
-                        node, depth, pagename, current, relative_uri
-                    )
-                items.append(self._rendered[key])
-            else:
-                items.append(self._render_item(node, depth, pagename, current, relative_uri))
-        ul_class = ' class="current"' if any(n.docname in current for n in entries) else ""
-        return f"<ul{ul_class}>" + "".join(items) + "</ul>"
+            if node.docname in current:
+                items += self._item(node, depth, pagename, current, builder)
+                continue
+            # Branches off the current page's path look the same from every page
+            # in the same folder (links are relative), so each is translated once.
+            key = (builder.name, node.docname, depth, folder)
+            markup = self._translated.get(key)
+            if markup is None:
+                item = self._item(node, depth, pagename, current, builder)
+                markup = self._translated[key] = _translate(self._translator(builder), [item])
+            items += nav_translated(markup=markup)
+        return items
 
-    def _render_item(
-        self, node: NavNode, depth: int, pagename: str, current: set[str], relative_uri: Any
-    ) -> str:
+    def _item(
+        self, node: NavNode, depth: int, pagename: str, current: set[str], builder: Builder
+    ) -> nodes.list_item:
         children = node.children
         if children and is_article(children[0].docname) and node.docname not in current:
             children = []  # only the current category lists its articles
         is_current = node.docname in current
-        li_classes = [f"toctree-l{depth}"]
-        a_classes = ["reference", "internal"]
+        item = nodes.list_item(classes=[f"toctree-l{depth}"])
+        uri = builder.get_relative_uri(pagename, node.docname)
+        ref = nodes.reference("", node.title, internal=True, refuri=uri)
         if is_current:
-            li_classes.append("current")
-            a_classes.insert(0, "current")
+            item["classes"].append("current")
+            ref["classes"].append("current")
         if node.docname == pagename:
-            li_classes.append("current-page")
+            item["classes"].append("current-page")
+        item += addnodes.compact_paragraph("", "", ref)
         if children:
-            li_classes.append("has-children")
-        href = html.escape(relative_uri(pagename, node.docname))
-        item = [
-            f'<li class="{" ".join(li_classes)}"><a class="{" ".join(a_classes)}" '
-            f'href="{href}">{html.escape(node.title)}</a>'
-        ]
-        if children:
+            item["classes"].append("has-children")
             box = "toctree-checkbox-" + re.sub(r"[^A-Za-z0-9_-]", "-", node.docname)
-            checked = " checked" if is_current else ""
-            item.append(
-                f'<input class="toctree-checkbox" id="{box}" name="{box}" role="switch" '
-                f'type="checkbox" aria-label="Toggle navigation of {html.escape(node.title)}"'
-                f'{checked}/><label for="{box}">{_EXPAND_ICON}</label>'
-            )
-            item.append(self._render_list(children, depth + 1, pagename, current, relative_uri))
-        item.append("</li>")
-        return "".join(item)
+            item += nav_toggle(ids=[box], box=box, title=node.title, checked=is_current)
+            item += self._list(children, depth + 1, pagename, current, builder)
+        return item
+
+
+class nav_caption(nodes.General, nodes.TextElement):
+    """A sidebar section's caption (a heading for assistive technology)."""
+
+
+class nav_toggle(nodes.General, nodes.Element):
+    """The checkbox and label with which furo's CSS opens and closes a branch."""
+
+
+class nav_translated(nodes.General, nodes.Element):
+    """A branch of the sidebar as the translator wrote it for another page in the folder."""
+
+
+def _translate(translator: HTML5Translator, tree: list[nodes.Node]) -> str:
+    """What *translator* writes for *tree* (held by an element of its document, as visitors expect)."""
+    holder = nodes.Element()
+    holder.document = translator.document
+    holder.extend(tree)
+    translator.body = []
+    for node in tree:
+        node.walkabout(translator)
+    return "".join(translator.body)
+
+
+def visit_nav_caption_html(self: HTML5Translator, node: nav_caption) -> None:
+    heading: dict[str, Any] = {"role": "heading", "aria-level": "2"}
+    self.body.append(
+        self.starttag(node, "p", "", CLASS="caption", **heading) + '<span class="caption-text">'
+    )
+
+
+def depart_nav_caption_html(self: HTML5Translator, node: nav_caption) -> None:
+    self.body.append("</span></p>")
+
+
+def visit_nav_toggle_html(self: HTML5Translator, node: nav_toggle) -> None:
+    box = node["box"]
+    attributes: dict[str, Any] = {"aria-label": f"Toggle navigation of {node['title']}"}
+    if node["checked"]:
+        attributes["checked"] = "checked"
+    self.body.append(
+        self.emptytag(
+            node,
+            "input",
+            "",
+            CLASS="toctree-checkbox",
+            name=box,
+            role="switch",
+            type="checkbox",
+            **attributes,
+        )
+        + self.starttag(nodes.Element(), "label", "", **{"for": box})
+        + FURO_EXPAND_ICON
+        + "</label>"
+    )
+    raise nodes.SkipNode
+
+
+def visit_nav_translated_html(self: HTML5Translator, node: nav_translated) -> None:
+    self.body.append(node["markup"])
+    raise nodes.SkipNode
+
+
+def _skip(self: object, node: nodes.Element) -> None:
+    raise nodes.SkipNode
 
 
 _NAV: BuildCache[NavTree] = BuildCache("navigation", NavTree)
@@ -230,11 +294,23 @@ def use_course_sidebar(
 def fill_course_sidebar(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    tree = nav_tree(app.env)
-    context["furo_navigation_tree"] = tree.render(pagename, app.builder.get_relative_uri)
+    """Give furo our sidebar: it reads ``furo_navigation_tree`` (no public hook; see pyproject)."""
+    if "furo_navigation_tree" in context:
+        context["furo_navigation_tree"] = nav_tree(app.env).render(pagename, app.builder)
 
 
 def setup_navigation(app: Sphinx) -> None:
     app.add_directive("course-toctree", CourseTocTree)
+    app.add_node(
+        nav_caption,
+        html=(visit_nav_caption_html, depart_nav_caption_html),
+        latex=(_skip, None),
+        text=(_skip, None),
+    )
+    for node, visit in (
+        (nav_toggle, visit_nav_toggle_html),
+        (nav_translated, visit_nav_translated_html),
+    ):
+        app.add_node(node, html=(visit, None), latex=(_skip, None), text=(_skip, None))
     app.connect("html-page-context", use_course_sidebar, priority=400)
     app.connect("html-page-context", fill_course_sidebar, priority=600)

@@ -1,7 +1,7 @@
 """Review questions with model answers, and instructor notes.
 
 One source, three readers: on the public site a question shows its answer
-in a collapsed dropdown (styled as sphinx-design's) and instructor notes are
+in a collapsed sphinx-design dropdown and instructor notes are
 left out entirely; the student handout numbers the questions and drops
 answers and notes; the instructor handout prints each answer after its
 question and keeps the notes. What an edition must not contain is removed
@@ -11,11 +11,13 @@ or the LaTeX source, not even hidden.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+from sphinx_design.shared import create_component
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -28,13 +30,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 EDITIONS = ("student", "instructor")
-
-_CHEVRON = (
-    '<svg version="1.1" width="1.5em" height="1.5em" class="sd-octicon '
-    'sd-octicon-chevron-right" viewBox="0 0 24 24" aria-hidden="true"><path d="M8.72 '
-    "18.78a.75.75 0 0 1 0-1.06L14.44 12 8.72 6.28a.751.751 0 0 1 .018-1.042.751.751 0 0 1 "
-    '1.042-.018l6.25 6.25a.75.75 0 0 1 0 1.06l-6.25 6.25a.75.75 0 0 1-1.06 0Z"></path></svg>'
-)
+ANSWER_TITLE = "Show answer"
 
 
 class question(nodes.General, nodes.Element):
@@ -124,20 +120,43 @@ def depart_question_html(self: HTML5Translator, node: question) -> None:
     self.body.append("</div>\n")
 
 
+class AnswerDropdowns(SphinxPostTransform):
+    """On the site an answer is a sphinx-design dropdown, closed until the reader opens it.
+
+    Made as the component sphinx-design's ``dropdown`` directive makes, just
+    before sphinx-design's own HTML transform (priority 199) turns every
+    dropdown into its markup: one source of that markup, sphinx-design's.
+    """
+
+    default_priority = 198
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(answer)):
+            dropdown = create_component(
+                "dropdown",
+                opened=False,
+                type="dropdown",
+                has_title=True,
+                icon=None,
+                chevron=None,
+                container_classes=["sd-mb-3", "course-answer"],
+                title_classes=[],
+                body_classes=[],
+            )
+            dropdown.source, dropdown.line = node.source, node.line
+            dropdown += nodes.rubric(ANSWER_TITLE, ANSWER_TITLE)
+            dropdown += node.children
+            node.replace_self(dropdown)
+
+
 def visit_answer_html(self: HTML5Translator, node: answer) -> None:
-    self.body.append(
-        self.starttag(
-            node, "details", CLASS="sd-sphinx-override sd-dropdown sd-card sd-mb-3 course-answer"
-        )
-        + '<summary class="sd-summary-title sd-card-header">'
-        + '<span class="sd-summary-text">Show answer</span>'
-        + f'<span class="sd-summary-state-marker sd-summary-chevron-right">{_CHEVRON}</span>'
-        + '</summary><div class="sd-summary-content sd-card-body docutils">\n'
-    )
+    """Only reached if the dropdown transform did not run: the answer, plainly."""
+    self.body.append(self.starttag(node, "div", CLASS="course-answer"))
 
 
 def depart_answer_html(self: HTML5Translator, node: answer) -> None:
-    self.body.append("</div></details>\n")
+    self.body.append("</div>\n")
 
 
 # --- LaTeX ------------------------------------------------------------------
@@ -234,6 +253,7 @@ def setup_questions(app: Sphinx) -> None:
         latex=(visit_note_latex, depart_note_latex),
         text=(visit_note_text, depart_block_text),
     )
+    app.add_post_transform(AnswerDropdowns)
     app.add_directive("question", QuestionDirective)
     app.add_directive("answer", AnswerDirective)
     app.add_directive("instructor-note", InstructorNoteDirective)

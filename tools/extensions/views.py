@@ -254,13 +254,13 @@ def listing_view(catalog: Catalog, key: ListingKey) -> Listing | None:
             return _similar(catalog, catalog.similar_for_topic(slug))
         record = catalog.by_slug.get(slug)
         return _similar(catalog, catalog.similar_for_article(record)) if record else None
-    articles = {
-        Kind.CATEGORY: catalog.in_category,
-        Kind.TOPIC: catalog.in_topic,
-        "a-z": lambda _slug: catalog.alphabetical(),
-    }
-    if kind in articles:
-        records = articles[kind](slug)
+    if kind in (Kind.CATEGORY, Kind.TOPIC, "a-z"):
+        if kind == Kind.CATEGORY:
+            records = catalog.in_category(slug)
+        elif kind == Kind.TOPIC:
+            records = catalog.in_topic(slug)
+        else:
+            records = catalog.alphabetical()
         return CardGrid(tuple(_article_card(catalog, r) for r in records), empty="No articles yet.")
     if kind == Kind.LEVEL:
         return _entry_cards(catalog, Kind.COURSE, [c.slug for c in tx.level(slug).courses])
@@ -339,12 +339,11 @@ def page_description(env: BuildEnvironment, docname: str) -> str | None:
 def _citations(env: BuildEnvironment, docname: str) -> tuple[str, ...]:
     """The formatted reference-list entries a page shows (sphinxcontrib-bibtex, if loaded)."""
     cite = env.domains.get("cite")
-    if cite is None:
-        return ()
+    citations: list[Any] = getattr(cite, "citations", [])
     return tuple(
         sorted(
             f"{c.key}: {c.formatted_entry.text.render_as('text')}"
-            for c in getattr(cite, "citations", ())
+            for c in citations
             if c.bibliography_key.docname == docname
         )
     )
