@@ -332,3 +332,29 @@ def test_a_strict_build_fails_on_a_hostile_page(make_app: Any, tmp_path: Path) -
     app = build_without_gate(make_app, src, warningiserror=True)
     assert app.statuscode == 1
     assert "javascript: URLs are not allowed" in warnings(app)
+
+
+def test_images_and_downloads_reached_through_a_symlink_are_refused(
+    make_app: Any, tmp_path: Path
+) -> None:
+    body = (
+        "![outside](files/outside.png)\n\n![inside](files/inside.svg)\n\n"
+        "{download}`linked <files/linked.csv>`"
+    )
+    src, _ = attempt(tmp_path, body)
+    files = src / "articles" / "files"
+    (files / "outside.png").symlink_to(tmp_path / "secret.png")
+    (files / "inside.svg").symlink_to(files / "plain.svg")
+    (files / "data.csv").write_text("SECRET-CONTENT\n", encoding="utf-8")
+    (files / "linked.csv").symlink_to(files / "data.csv")
+    app = build_without_gate(make_app, src)
+    assert "image 'files/outside.png' removed: it is outside docs/" in warnings(app)
+    assert "image 'files/inside.svg' removed: it is reached through a symbolic link" in warnings(
+        app
+    )
+    assert "download 'files/linked.csv' removed: it is reached through a symbolic link" in (
+        warnings(app)
+    )
+    page = soup(app, "articles/attempt.html").find("article")
+    assert page is not None and page.find("img") is None
+    assert "SECRET-CONTENT" not in published(app.outdir)

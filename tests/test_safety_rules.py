@@ -20,6 +20,7 @@ from tools.course.safety import (
     svg_problems,
     url_problem,
 )
+from tools.extensions.mathml import to_mathml
 
 SAFE_DOT = Path(__file__).resolve().parent.parent / "tools" / "extensions" / "safe_dot.sh"
 
@@ -371,3 +372,19 @@ def test_every_diagram_of_the_course_passes_the_dot_allowlist_unchanged() -> Non
         safe, problems = sanitize_dot(dot)
         assert problems == [], (page, problems)
         assert safe.count("->") + safe.count("--") >= dot.count("->") + dot.count("--"), page
+
+
+# -- The MathML writer (tools/extensions/mathml.py) ----------------------------------------------
+
+
+def test_maths_becomes_mathml_with_every_text_escaped() -> None:
+    mathml = to_mathml(r"\frac{a}{b} < \alpha", display="inline")
+    assert mathml is not None
+    assert mathml.startswith('<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">')
+    assert "<mfrac>" in mathml and "&lt;" in mathml and "α" in mathml
+
+
+def test_mathml_that_would_carry_markup_is_not_written() -> None:
+    """latex2mathml copies \\text{} verbatim: a tag in it would be a tag on the page."""
+    assert to_mathml(r"\text{<script>alert(1)</script>}", display="inline") is None
+    assert to_mathml(r"\text{<b onclick=alert(1)>x</b>}", display="block") is None
