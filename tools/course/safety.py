@@ -72,12 +72,6 @@ def url_problem(url: str, *, kind: str = "link") -> str | None:
     return None
 
 
-def unsafe_scheme(uri: str) -> str | None:
-    """The scheme of a URI that may not appear on the site (javascript:, data:, file:...)."""
-    scheme = _scheme(uri) or _scheme(html.unescape(uri))
-    return scheme if scheme is not None and scheme not in SAFE_SCHEMES else None
-
-
 # -- Downloads ---------------------------------------------------------------------------
 
 #: Files a page may offer for download: documents, data and pictures, nothing
