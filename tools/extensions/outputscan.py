@@ -19,8 +19,9 @@ one of them missed a case and checks around it:
   downloads. Each is an error, and the build exits 1 even without ``-W`` (as
   Read the Docs builds), so neither Read the Docs nor the Pages job publishes.
 
-``course_csp`` exists for the browser tests only (each layer is tested with the
-other one off); the site always builds with it on.
+``course_csp`` and ``course_url_filter`` (read by the guard's URL filter) exist
+for the browser tests only, which try each layer with the other one off; both
+default to on, and the site's configuration never sets them.
 """
 
 from __future__ import annotations
