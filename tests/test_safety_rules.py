@@ -201,6 +201,13 @@ def test_html_labels_may_not_embed_images() -> None:
     assert problems == [] and "<B>bold</B>" in code
 
 
+def test_html_labels_are_rewritten_from_their_parse() -> None:
+    """Only markup brackets reach dot: text and values are escaped again, the same for any reader."""
+    code, problems = sanitize_dot('digraph { a [label=<a &gt; b<BR/><FONT COLOR="red">c</FONT>>] }')
+    assert problems == []
+    assert 'label=<a &gt; b<BR></BR><FONT COLOR="red">c</FONT>>' in code
+
+
 def test_dot_size_and_resolution_are_capped() -> None:
     code, problems = sanitize_dot('digraph { size="1000,1000"; dpi=10000; a [width=5000] }')
     assert len(problems) == 3
@@ -212,6 +219,23 @@ def test_dot_values_cannot_break_out_of_their_quotes() -> None:
     graph_again, problems = sanitize_dot(code)
     assert problems == []
     assert graph_again == code
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # pydot ends the name at the quote, dot reads \" as a quote inside it: the text
+        # after it would be DOT for dot and a label for pydot.
+        'digraph { "a\\\\" [label=" -> b [URL=\\"javascript:alert(1)\\"]"] }',
+        'digraph { b -> "c\\\\":s }',
+        'digraph "g\\\\" { a }',
+        "digraph { <b>x</b> -> y }",
+    ],
+)
+def test_names_that_pydot_and_dot_could_read_differently_are_refused(code: str) -> None:
+    safe, problems = sanitize_dot(code)
+    assert safe == ""
+    assert "may not contain a double backslash" in problems[0]
 
 
 @pytest.mark.parametrize("code", ["digraph { a -> }", "", "digraph {} digraph {}", "not dot"])

@@ -338,8 +338,13 @@ HTML_LABEL_TAGS: dict[str, set[str]] = {
 }  # fmt: skip
 
 
-def _html_label_problem(label: str) -> str | None:
-    """None when an HTML-like label uses only listed tags and attributes."""
+def _html_label(label: str) -> tuple[str, str | None]:
+    """An HTML-like label (without its outer ``<>``) re-written from its parse, and
+    None, when it uses only listed tags and attributes; else ("", the problem).
+
+    The re-written label escapes every ``<``, ``>`` and quote that is not markup, so
+    ``dot`` and pydot (which count angle brackets differently inside quotes) see
+    the same end of the label."""
     text = re.sub(
         r"&([A-Za-z][A-Za-z0-9]*);",
         lambda m: (
@@ -350,19 +355,30 @@ def _html_label_problem(label: str) -> str | None:
     try:
         root = parse_xml(f"<label>{text}</label>", forbid_dtd=True)
     except (ParseError, DefusedXmlException):
-        return "an HTML-like label that is not well-formed"
+        return "", "an HTML-like label that is not well-formed"
     for element in root.iter():
         if element is root:
             continue
         tag = str(element.tag).lower()
         if tag not in HTML_LABEL_TAGS:
-            return f"an HTML-like label with <{element.tag}> (allowed tags: {', '.join(sorted(HTML_LABEL_TAGS))})"
+            listed = ", ".join(sorted(HTML_LABEL_TAGS))
+            return "", f"an HTML-like label with <{element.tag}> (allowed tags: {listed})"
         for attr, value in element.attrib.items():
             if attr.lower() not in HTML_LABEL_TAGS[tag]:
-                return f"an HTML-like label with <{element.tag} {attr}=...>"
+                return "", f"an HTML-like label with <{element.tag} {attr}=...>"
             if attr.lower() == "face" and value not in FONTS:
-                return f"an HTML-like label with the font {value!r} (allowed: {', '.join(sorted(FONTS))})"
-    return None
+                listed = ", ".join(sorted(FONTS))
+                return "", f"an HTML-like label with the font {value!r} (allowed: {listed})"
+    inner = html.escape(root.text or "", quote=False)
+    inner += "".join(_xml(child) + html.escape(child.tail or "", quote=False) for child in root)
+    return f"<{inner}>", None
+
+
+def _xml(element: Element) -> str:
+    attrs = "".join(f' {k}="{html.escape(v, quote=True)}"' for k, v in element.attrib.items())
+    inner = html.escape(element.text or "", quote=False)
+    inner += "".join(_xml(child) + html.escape(child.tail or "", quote=False) for child in element)
+    return f"<{element.tag}{attrs}>{inner}</{element.tag}>"
 
 
 def _unquote(token: str) -> str:
@@ -396,30 +412,43 @@ def _clean_attributes(
                 "(allowed: label, shape, style, colours, fonts, sizes and layout attributes)"
             )
             continue
+        why: str | None
         if is_html and name not in _TEXT_ATTRIBUTES:
-            why: str | None = "HTML-like values are for labels only"
+            safe, why = "", "HTML-like values are for labels only"
+        elif is_html:
+            safe, why = _html_label(value[1:-1])
         else:
-            why = _html_label_problem(value[1:-1]) if is_html else check(value)
+            safe, why = _quote(value), check(value)
         if why is not None:
             problems.append(f"graphviz: {name}={value!r} on {owner} was dropped: {why}")
             continue
-        kept[name] = value if is_html else _quote(value)
+        kept[name] = safe
     return kept
 
 
-def _walk(graph: Any) -> Iterator[tuple[str, Any]]:
-    """Every statement of a parsed graph that carries attributes, with a name for messages."""
-    yield "the graph", graph
+#: A backslash before a backslash or a line end: pydot reads ``\\\\`` as one
+#: backslash, dot as two (the second may then escape a quote), and dot goes on
+#: after a backslash at a line end. Either could end a name early for one of
+#: them only, and what follows would be DOT to ``dot`` but a name to us.
+_AMBIGUOUS_ESCAPE = re.compile(r"\\[\\\r\n]")
+
+
+def _walk(graph: Any) -> Iterator[tuple[str, str, Any]]:
+    """(name for messages, the name as parsed, statement or None) for every graph,
+    subgraph, node, edge and edge end of a parsed graph."""
+    yield f"graph {graph.get_name()!r}", str(graph.get_name()), graph
     for node in graph.get_nodes():
-        name = _unquote(node.get_name())
+        name = str(node.get_name())
         defaults = name in ("graph", "node", "edge")
-        yield (f"the {name} defaults" if defaults else f"node {name!r}"), node
+        yield (f"the {name} defaults" if defaults else f"node {_unquote(name)!r}"), name, node
     for edge in graph.get_edges():
-        yield "an edge", edge
+        yield "an edge", "", edge
         for end in (edge.get_source(), edge.get_destination()):
             if isinstance(end, pydot.Graph | dict):
                 sub = end if isinstance(end, pydot.Graph) else pydot.Subgraph(obj_dict=end)
                 yield from _walk(sub)
+            else:
+                yield f"node {str(end)!r}", str(end), None
     for sub in graph.get_subgraphs():
         yield from _walk(sub)
 
@@ -451,9 +480,14 @@ def sanitize_dot(code: str) -> tuple[str, list[str]]:
         ]
     graph = graphs[0]
     problems: list[str] = []
-    for owner, statement in _walk(graph):
-        if owner.startswith("node '<"):
-            return "", ["graphviz: node names may not be HTML-like strings; use label=<...>"]
+    for owner, name, statement in _walk(graph):
+        if _AMBIGUOUS_ESCAPE.search(name) or name.startswith("<"):
+            return "", [
+                f"graphviz: {owner} may not contain a double backslash, a backslash at the "
+                "end of a line or be an HTML-like string; write such text in a label"
+            ]
+        if statement is None:
+            continue
         attributes = statement.obj_dict["attributes"]
         cleaned = _clean_attributes(owner, dict(attributes), problems)
         # Subgraphs used as edge ends are stored frozen; they are ours to rewrite.
