@@ -433,6 +433,9 @@ def _clean_attributes(
 _AMBIGUOUS_ESCAPE = re.compile(r"\\[\\\r\n]")
 
 
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
 def _walk(graph: Any) -> Iterator[tuple[str, str, Any]]:
     """(name for messages, the name as parsed, statement or None) for every graph,
     subgraph, node, edge and edge end of a parsed graph."""
@@ -481,7 +484,7 @@ def sanitize_dot(code: str) -> tuple[str, list[str]]:
     graph = graphs[0]
     problems: list[str] = []
     for owner, name, statement in _walk(graph):
-        if _AMBIGUOUS_ESCAPE.search(name) or name.startswith("<"):
+        if _AMBIGUOUS_ESCAPE.search(name) or "<" in _QUOTED.sub("", name):
             return "", [
                 f"graphviz: {owner} may not contain a double backslash, a backslash at the "
                 "end of a line or be an HTML-like string; write such text in a label"
