@@ -11,6 +11,7 @@ is shown as its TeX source. LaTeX output keeps the TeX as it is.
 from __future__ import annotations
 
 import html
+import re
 from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element, ParseError
 
@@ -47,8 +48,14 @@ MATHML_ATTRIBUTES = frozenset(
 )  # fmt: skip
 
 
+#: ``\\text{...}`` and friends: latex2mathml copies their content into the MathML
+#: unescaped, so ``<``, ``>`` and ``&`` in them are escaped first.
+_TEXT_GROUP = re.compile(r"(\\text(?:rm|it|bf|sf|tt)?\s*\{)([^{}\\]*)(?=\})")
+
+
 def to_mathml(tex: str, *, display: str) -> str | None:
     """The formula as MathML, or None when it cannot be written with listed MathML only."""
+    tex = _TEXT_GROUP.sub(lambda m: m.group(1) + html.escape(m.group(2), quote=False), tex)
     try:
         root = parse_xml(convert(tex, display=display), forbid_dtd=True)
     except (ParseError, DefusedXmlException, ValueError, IndexError, KeyError, TypeError):
