@@ -8,18 +8,14 @@ nobody thought of fails closed. Nothing here imports Sphinx.
 
 from __future__ import annotations
 
-import contextlib
 import html
-import io
 import re
-import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from html.entities import name2codepoint
 from pathlib import Path
-from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
-import pydot
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml
 
@@ -343,8 +339,7 @@ def _html_label(label: str) -> tuple[str, str | None]:
     None, when it uses only listed tags and attributes; else ("", the problem).
 
     The re-written label escapes every ``<``, ``>`` and quote that is not markup, so
-    ``dot`` and pydot (which count angle brackets differently inside quotes) see
-    the same end of the label."""
+    ``dot`` sees exactly the markup that was checked."""
     text = re.sub(
         r"&([A-Za-z][A-Za-z0-9]*);",
         lambda m: (
@@ -381,13 +376,6 @@ def _xml(element: Element) -> str:
     return f"<{element.tag}{attrs}>{inner}</{element.tag}>"
 
 
-def _unquote(token: str) -> str:
-    """A DOT ID's value: quotes removed and ``\\"`` unescaped; HTML strings keep their ``<>``."""
-    if len(token) >= 2 and token[0] == token[-1] == '"':
-        return token[1:-1].replace('\\"', '"')
-    return token
-
-
 def _quote(value: str) -> str:
     """A value as a DOT string that cannot end early: every quote in it is escaped,
     and no backslash of the value stands before a quote or at the end."""
@@ -397,109 +385,253 @@ def _quote(value: str) -> str:
     return '"' + value.replace('"', '\\"') + '"'
 
 
-def _clean_attributes(
-    owner: str, attributes: dict[str, Any], problems: list[str]
-) -> dict[str, str]:
-    kept: dict[str, str] = {}
-    for raw_name, raw_value in attributes.items():
-        name = _unquote(str(raw_name))
-        value = _unquote(str(raw_value))
-        is_html = str(raw_value).startswith("<")
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "id" (a word or number), "quoted", "html", "kw", or the punctuation itself
+    text: str  # the value: quotes and escapes removed; an HTML string without its outer <>
+    line: int
+
+
+class _DotError(ValueError):
+    """DOT that is not one well-formed graph."""
+
+
+_DOT_KEYWORDS = frozenset({"strict", "graph", "digraph", "subgraph", "node", "edge"})
+_DOT_SPACE = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/|^#[^\n]*)+", re.S | re.M)
+_DOT_WORD = re.compile(r"-?(?:\.\d+|\d+(?:\.\d*)?)|[A-Za-z_\x80-\U0010ffff][\w\x80-\U0010ffff]*")
+_DOT_PLUS = re.compile(r'(?:\s|//[^\n]*|/\*.*?\*/)*\+(?:\s|//[^\n]*|/\*.*?\*/)*"', re.S)
+
+
+def _dot_string(code: str, start: int, line: int) -> tuple[str, int]:
+    """A quoted string from ``start`` (its opening quote): its value and where it ends.
+    As graphviz's scanner reads it: only ``\\"`` is an escape, a backslash before a
+    line end joins the lines, every other backslash is kept (``\\n`` in labels)."""
+    chars: list[str] = []
+    j, n = start + 1, len(code)
+    while j < n and code[j] != '"':
+        if code[j] == "\\" and j + 1 < n and code[j + 1] in '"\n':
+            chars.append('"' if code[j + 1] == '"' else "")
+            j += 2
+        else:
+            chars.append(code[j])
+            j += 1
+    if j >= n:
+        raise _DotError(f"line {line}: a quoted string is never closed")
+    return "".join(chars), j + 1
+
+
+def _dot_tokens(code: str) -> list[_Token]:
+    """DOT's tokens, read the way graphviz's scanner reads them (quoted strings joined
+    by ``+`` are one; an HTML-like string runs to its matching ``>``)."""
+    tokens: list[_Token] = []
+    i, n = 0, len(code)
+    while True:
+        if space := _DOT_SPACE.match(code, i):
+            i = space.end()
+        if i >= n:
+            return tokens
+        line = code.count("\n", 0, i) + 1
+        if code.startswith(("->", "--"), i):
+            tokens.append(_Token(code[i : i + 2], code[i : i + 2], line))
+            i += 2
+        elif code[i] in "{}[];,=:":
+            tokens.append(_Token(code[i], code[i], line))
+            i += 1
+        elif code[i] == '"':
+            value, i = _dot_string(code, i, line)
+            while plus := _DOT_PLUS.match(code, i):
+                more, i = _dot_string(code, plus.end() - 1, line)
+                value += more
+            tokens.append(_Token("quoted", value, line))
+        elif code[i] == "<":
+            depth, j = 0, i
+            while j < n:
+                depth += {"<": 1, ">": -1}.get(code[j], 0)
+                if depth == 0:
+                    break
+                j += 1
+            if j >= n:
+                raise _DotError(f"line {line}: an HTML-like string is never closed")
+            tokens.append(_Token("html", code[i + 1 : j], line))
+            i = j + 1
+        elif word := _DOT_WORD.match(code, i):
+            text = word.group(0)
+            keyword = text.lower() in _DOT_KEYWORDS
+            tokens.append(
+                _Token("kw" if keyword else "id", text.lower() if keyword else text, line)
+            )
+            i = word.end()
+        else:
+            raise _DotError(f"line {line}: unexpected {code[i]!r}")
+
+
+_ID = ("id", "quoted", "html")
+
+
+class _DotWriter:
+    """Reads DOT's grammar (recursive descent) and writes the graph back out as it
+    goes: only listed attributes, every name and value quoted by us."""
+
+    def __init__(self, tokens: list[_Token], problems: list[str]) -> None:
+        self.tokens = tokens
+        self.at = 0
+        self.problems = problems
+        self.directed = False
+        self.depth = 0
+        self.sized = False  # the graph sets its own (capped) size
+
+    def _is(self, *kinds: str, offset: int = 0) -> bool:
+        at = self.at + offset
+        if at >= len(self.tokens):
+            return False
+        token = self.tokens[at]
+        return token.kind in kinds or (token.kind == "kw" and token.text in kinds)
+
+    def _take(self, *kinds: str) -> _Token:
+        if not self._is(*kinds):
+            if self.at >= len(self.tokens):
+                raise _DotError(f"expected {' or '.join(kinds)} but the diagram ends")
+            token = self.tokens[self.at]
+            raise _DotError(
+                f"line {token.line}: expected {' or '.join(kinds)}, found {token.text!r}"
+            )
+        self.at += 1
+        return self.tokens[self.at - 1]
+
+    def graph(self) -> str:
+        strict = "strict " if self._is("strict") and self._take("strict") else ""
+        kind = self._take("graph", "digraph").text
+        self.directed = kind == "digraph"
+        name = self._name("graph")[0] + " " if self._is(*_ID) else ""
+        body = self._block()
+        if self.at < len(self.tokens):
+            raise _DotError(f"line {self.tokens[self.at].line}: more after the end of the graph")
+        if not self.sized:
+            body = body.replace("{\n", f'{{\nsize="{DOT_MAX_SIZE}";\n', 1)
+        return f"{strict}{kind} {name}{body}\n"
+
+    def _name(self, what: str) -> tuple[str, str]:
+        """(the name written out, the name for messages)."""
+        token = self._take(*_ID)
+        if token.kind == "html":
+            raise _DotError(
+                f"line {token.line}: a {what} name may not be an HTML-like string; "
+                "write such text in a label"
+            )
+        return _quote(token.text), token.text
+
+    def _block(self) -> str:
+        self._take("{")
+        self.depth += 1
+        lines: list[str] = []
+        while not self._is("}"):
+            if self.at >= len(self.tokens):
+                raise _DotError("a '{' is never closed")
+            if statement := self._statement():
+                lines.append(statement)
+            while self._is(";"):
+                self._take(";")
+        self._take("}")
+        self.depth -= 1
+        return "{\n" + "".join(f"{line}\n" for line in lines) + "}"
+
+    def _statement(self) -> str:
+        if self._is("graph", "node", "edge") and self._is("[", offset=1):
+            target = self._take("graph", "node", "edge").text
+            attrs = self._attributes(f"the {target} defaults", graph=target == "graph")
+            return f"{target} [{attrs}];" if attrs else ""
+        if self._is(*_ID) and self._is("=", offset=1):
+            key = self._take(*_ID)
+            self._take("=")
+            kept = self._attribute("the graph", key.text, self._take(*_ID), graph=True)
+            return f"{kept};" if kept else ""
+        first, shown = self._end()
+        if self._is("->", "--"):
+            ends = [first]
+            while self._is("->", "--"):
+                op = self._take("->", "--").text
+                if (op == "->") != self.directed:
+                    raise _DotError(f"'{op}' in a {'digraph' if self.directed else 'graph'}")
+                ends.append(self._end()[0])
+            attrs = self._attributes("an edge")
+            joined = (" -> " if self.directed else " -- ").join(ends)
+            return f"{joined} [{attrs}];" if attrs else f"{joined};"
+        if first.startswith("subgraph"):
+            return first
+        attrs = self._attributes(f"node {shown!r}")
+        return f"{first} [{attrs}];" if attrs else f"{first};"
+
+    def _end(self) -> tuple[str, str]:
+        """A node with its port, or a subgraph: (as written out, name for messages)."""
+        if self._is("subgraph", "{"):
+            name = ""
+            if self._is("subgraph"):
+                self._take("subgraph")
+                name = self._name("subgraph")[0] + " " if self._is(*_ID) else ""
+            return f"subgraph {name}{self._block()}", ""
+        written, shown = self._name("node")
+        while self._is(":"):
+            self._take(":")
+            written += ":" + self._name("port")[0]
+        return written, shown
+
+    def _attributes(self, owner: str, *, graph: bool = False) -> str:
+        kept: list[str] = []
+        while self._is("["):
+            self._take("[")
+            while not self._is("]"):
+                key = self._take(*_ID, "kw")
+                self._take("=")
+                if pair := self._attribute(owner, key.text, self._take(*_ID), graph=graph):
+                    kept.append(pair)
+                while self._is(",", ";"):
+                    self._take(",", ";")
+            self._take("]")
+        return ", ".join(kept)
+
+    def _attribute(self, owner: str, name: str, value: _Token, *, graph: bool = False) -> str:
+        """``name=value`` written out, or "" (and a problem) when it is not allowed."""
         check = DOT_ATTRIBUTES.get(name)
+        shown = f"<{value.text}>" if value.kind == "html" else value.text
         if check is None:
-            problems.append(
+            self.problems.append(
                 f"graphviz: the attribute {name!r} on {owner} is not allowed and was dropped "
                 "(allowed: label, shape, style, colours, fonts, sizes and layout attributes)"
             )
-            continue
+            return ""
         why: str | None
-        if is_html and name not in _TEXT_ATTRIBUTES:
+        if value.kind == "html" and name not in _TEXT_ATTRIBUTES:
             safe, why = "", "HTML-like values are for labels only"
-        elif is_html:
-            safe, why = _html_label(value[1:-1])
+        elif value.kind == "html":
+            safe, why = _html_label(value.text)
         else:
-            safe, why = _quote(value), check(value)
+            safe, why = _quote(value.text), check(value.text)
         if why is not None:
-            problems.append(f"graphviz: {name}={value!r} on {owner} was dropped: {why}")
-            continue
-        kept[name] = safe
-    return kept
-
-
-#: A backslash before a backslash or a line end: pydot reads ``\\\\`` as one
-#: backslash, dot as two (the second may then escape a quote), and dot goes on
-#: after a backslash at a line end. Either could end a name early for one of
-#: them only, and what follows would be DOT to ``dot`` but a name to us.
-_AMBIGUOUS_ESCAPE = re.compile(r"\\[\\\r\n]")
-
-
-_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
-
-
-def _walk(graph: Any) -> Iterator[tuple[str, str, Any]]:
-    """(name for messages, the name as parsed, statement or None) for every graph,
-    subgraph, node, edge and edge end of a parsed graph."""
-    yield f"graph {graph.get_name()!r}", str(graph.get_name()), graph
-    for node in graph.get_nodes():
-        name = str(node.get_name())
-        defaults = name in ("graph", "node", "edge")
-        yield (f"the {name} defaults" if defaults else f"node {_unquote(name)!r}"), name, node
-    for edge in graph.get_edges():
-        yield "an edge", "", edge
-        for end in (edge.get_source(), edge.get_destination()):
-            if isinstance(end, pydot.Graph | dict):
-                sub = end if isinstance(end, pydot.Graph) else pydot.Subgraph(obj_dict=end)
-                yield from _walk(sub)
-            else:
-                yield f"node {str(end)!r}", str(end), None
-    for sub in graph.get_subgraphs():
-        yield from _walk(sub)
+            self.problems.append(f"graphviz: {name}={shown!r} on {owner} was dropped: {why}")
+            return ""
+        if name == "size" and graph and self.depth == 1:
+            self.sized = True
+        return f"{name}={safe}"
 
 
 def sanitize_dot(code: str) -> tuple[str, list[str]]:
-    """Parse DOT with a real parser and keep only listed attributes with valid values.
+    """Parse DOT and keep only listed attributes with valid values.
 
-    Returns the re-serialised DOT (what ``dot`` is given; empty when nothing safe
-    is left) and one problem per dropped thing. Attribute names are read from
-    the parse, so quoted (``"URL"``) or concatenated (``"UR"+"L"``) spellings
-    are the names they denote, and are refused like the plain ones.
+    Returns the re-written DOT (what ``dot`` is given; empty when the diagram
+    cannot be read) and one problem per dropped thing. The reader follows
+    graphviz's own scanner and grammar; attribute names are compared after
+    reading, so quoted (``"URL"``) or concatenated (``"UR"+"L"``) spellings are
+    the names they denote. Every name and value is written out quoted by us,
+    so nothing in a value can end it early. Every diagram is scaled to fit
+    ``DOT_MAX_SIZE`` inches unless it sets a (capped) size itself.
     """
     if len(code) > _DOT_MAX_CHARS:
         return "", [f"graphviz: diagrams longer than {_DOT_MAX_CHARS} characters are not drawn"]
-    printed = io.StringIO()
-    try:
-        # pydot prints its parse errors, and builds its parser with pyparsing names
-        # that pyparsing 3.3 warns about (not ours to fix, nothing for a user to do).
-        with contextlib.redirect_stdout(printed), warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            graphs = pydot.graph_from_dot_data(code)
-    except Exception:  # pydot raises whatever its parser raises
-        graphs = None
-    if not graphs or len(graphs) != 1:
-        lines = [line.strip() for line in printed.getvalue().splitlines() if line.strip()]
-        reason = lines[-1] if graphs is None and lines else "not one DOT graph"
-        return "", [
-            f"graphviz: the diagram could not be read ({reason}); write one graph {{ ... }}"
-        ]
-    graph = graphs[0]
     problems: list[str] = []
-    for owner, name, statement in _walk(graph):
-        if _AMBIGUOUS_ESCAPE.search(name) or "<" in _QUOTED.sub("", name):
-            return "", [
-                f"graphviz: {owner} may not contain a double backslash, a backslash at the "
-                "end of a line or be an HTML-like string; write such text in a label"
-            ]
-        if statement is None:
-            continue
-        attributes = statement.obj_dict["attributes"]
-        cleaned = _clean_attributes(owner, dict(attributes), problems)
-        # Subgraphs used as edge ends are stored frozen; they are ours to rewrite.
-        dict.clear(attributes)
-        dict.update(attributes, cleaned)
-    root = graph.obj_dict["attributes"]
-    if "size" not in root:
-        root["size"] = f'"{DOT_MAX_SIZE}"'
-    return str(graph.to_string()), problems
+    try:
+        return _DotWriter(_dot_tokens(code), problems).graph(), problems
+    except _DotError as error:
+        return "", [f"graphviz: the diagram could not be read ({error}); write one graph {{ ... }}"]
 
 
 # -- SVG ---------------------------------------------------------------------------------------
