@@ -24,7 +24,7 @@ from tools.course.suggest import did_you_mean
 
 from .config import taxonomy_of
 from .domain import CourseDomain
-from .listings import listing
+from .listings import BADGE_CLASSES, listing
 from .questions import answer, instructor_note
 from .report import warn_problem
 
@@ -52,11 +52,11 @@ def check_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
     app.env.current_document[PROBLEMS_KEY] = bool(problems)
 
 
-def _xref(kind: str, slug: str, text: str) -> addnodes.pending_xref:
+def _xref(kind: str, slug: str, text: str, *classes: str) -> addnodes.pending_xref:
     ref = addnodes.pending_xref(
         "", refdomain="course", reftype=kind, reftarget=slug, refexplicit=True, refwarn=True
     )
-    ref += nodes.inline(text, text, classes=["xref", "course", f"course-{kind}"])
+    ref += nodes.inline(text, text, classes=["xref", "course", f"course-{kind}", *classes])
     return ref
 
 
@@ -85,15 +85,7 @@ def _header(env: BuildEnvironment, record: ArticleRecord, minutes: int) -> list[
         course = taxonomy.course(cat.course)
         level = taxonomy.level(cat.level)
         trail = nodes.paragraph(classes=["course-trail", "no-search"])
-        badge = _xref("level", level.slug, level.title)
-        badge.children[0]["classes"] += [
-            "sd-sphinx-override",
-            "sd-badge",
-            "sd-bg-primary",
-            "sd-bg-text-primary",
-            "course-level-badge",
-        ]
-        trail += badge
+        trail += _xref("level", level.slug, level.title, *BADGE_CLASSES, "course-level-badge")
         for kind, slug, title in (
             ("course", course.slug, course.title),
             ("category", cat.slug, cat.title),

@@ -48,10 +48,12 @@ class CourseSearchDirective(SphinxDirective):
 
 
 def visit_search_box_html(self: HTML5Translator, node: search_box) -> None:
-    action = html.escape(self.builder.get_relative_uri(self.builder.current_docname, "search"))
+    action = self.builder.get_relative_uri(self.builder.current_docname, "search")
     self.body.append(
-        f'<form class="course-search" action="{action}" method="get" role="search">'
-        '<label for="course-search-input">Search the course</label>'
+        self.starttag(
+            node, "form", "", CLASS="course-search", action=action, method="get", role="search"
+        )
+        + '<label for="course-search-input">Search the course</label>'
         '<input id="course-search-input" type="search" name="q" '
         'placeholder="for example: conformity, Piaget, memory" autocomplete="off">'
         '<button type="submit">Search</button></form>'

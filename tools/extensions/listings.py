@@ -43,6 +43,7 @@ from .views import (
     LevelCards,
     Link,
     Listing,
+    ListingKey,
     SimilarGroups,
     page_view,
 )
@@ -323,6 +324,15 @@ def _words(data: Listing) -> str:
     return ""
 
 
+def _assembled(app: Sphinx, key: ListingKey) -> Listing | None:
+    """A LaTeX document assembles several pages: a placeholder's data is in the
+    view of the page it was read from."""
+    for page, keys in course_domain(app.env).data["listings"].items():
+        if key in keys:
+            return page_view(app.env, page).listing(key)
+    return None
+
+
 def fill_listings(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     placeholders = list(doctree.findall(listing))
     if not placeholders:
@@ -330,14 +340,10 @@ def fill_listings(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     builder = app.builder
     html = builder.format == "html"
     renderer = ListingRenderer(builder, docname, paper=not html)
-    # A LaTeX document assembles several pages: each placeholder's data is in
-    # the view of the page it was read from.
-    owner = {
-        key: page for page, keys in course_domain(app.env).data["listings"].items() for key in keys
-    }
+    shown = dict(page_view(app.env, docname).listings)
     for node in placeholders:
         key = (str(node["kind"]), str(node["entry"]), str(node["what"]))
-        data = page_view(app.env, owner.get(key, docname)).listing(key)
+        data = shown[key] if key in shown else _assembled(app, key)
         if data is None:
             node.replace_self([])
         elif not html or (isinstance(data, CardGrid) and not data.cards):
