@@ -19,7 +19,7 @@ JOBS       ?= $(shell echo $$(( $$(nproc) + 1 )))
 # the build command, with its garbage-collector policy (tools/extensions/gcpolicy.py).
 SPHINXBUILD = $(BIN)/python -m tools.extensions -c $(CONF) -d $(DOCTREES) $(SPHINXOPTS) -j $(JOBS)
 
-.PHONY: html serve test test-fast lint lock clean check new handouts handout bench \
+.PHONY: html serve test test-fast lint lock clean check new handouts handout bench offline \
 	system-html system-pdf system-test
 
 # The virtual environment: created once, reinstalled only when the
@@ -83,6 +83,10 @@ handouts: $(BUILD_STAMP) system-pdf
 handout: $(BUILD_STAMP) system-pdf
 	@test -n "$(CATEGORY)$(ARTICLE)" || { echo "usage: make handout CATEGORY=<slug> | ARTICLE=<slug>"; exit 2; }
 	$(BIN)/course handouts $(if $(CATEGORY),--category $(CATEGORY)) $(if $(ARTICLE),--article $(ARTICLE))
+
+# Teachers: the site as one zip that opens from file:// (search by search.html).
+offline: html
+	$(BIN)/python -m tools.outputs.offline --site $(BUILD)/html --out $(BUILD)/offline
 
 # Build-time benchmark (synthetic corpora of 200 and 1,000 articles; N=500 or
 # N=200,1000 to choose): prints a table, writes build/bench/results.json.

@@ -25,6 +25,7 @@ from .navigation import setup_navigation
 from .pagesource import setup_pagesource
 from .outputscan import setup_outputscan
 from .questions import setup_questions
+from .search import setup_search
 from .sitemap import setup_sitemap
 from .terms import setup_terms
 
@@ -58,6 +59,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_htmlpage(app)
     setup_terms(app)
     setup_sitemap(app)
+    setup_search(app)
     setup_outputscan(app)
     return {
         "version": __version__,

@@ -1,0 +1,240 @@
+"""Search as you type: a Pagefind index written at the end of every HTML build.
+
+Sphinx's own search (``search.html`` and ``searchindex.js``) stays as it is:
+it is the page the search box submits to, and the one that works without
+JavaScript or from ``file://``. On top of it, ``_static/search.js`` opens
+results in place while the reader types, from a Pagefind index in
+``pagefind/``, which loads only the shards a query needs.
+
+- Each indexed page marks its content ``data-pagefind-body`` (so the theme's
+  sidebars and the search page are never indexed) and carries its metadata
+  (title, kind, level, course, category) and filters (level, course,
+  category, topic) as empty hidden elements; pages that merely list others
+  are weighted down, so articles rank above them.
+- Every glossary term is a record of its own (kind ``glossary``), linking to
+  its entry on the glossary page, which is not indexed as a whole.
+- ``pagefind/course-words.json`` holds the words of titles and glossary terms
+  (for "Did you mean ...?", fetched only when a query finds little), and
+  ``pagefind/course-filters.json`` the labels of the filters' values.
+- The index is rebuilt from every written page each time (about a second for
+  the course), so an incremental build leaves the same files as a fresh one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.util import logging
+
+from tools.course import paths
+from tools.course.taxonomy import Kind
+
+from .config import taxonomy_of
+from .domain import CourseDomain
+from .terms import glossary
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+#: Where the index goes, inside the HTML output.
+INDEX_DIR = "pagefind"
+WORDS = "course-words.json"
+FILTERS = "course-filters.json"
+#: Parts of a page that are not its text: trails, related and "similar"
+#: blocks (marked ``no-search``), term tooltips, heading anchors.
+EXCLUDED = (".no-search", ".course-term-tip", ".headerlink", "[data-pagefind-ignore]")
+#: Listing pages are weighted down so an article on the same words ranks first.
+LISTING_WEIGHT = "0.3"
+UNUSED = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
+FACETS = (Kind.LEVEL, Kind.COURSE, Kind.CATEGORY, Kind.TOPIC)
+_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]{2}", re.UNICODE)
+
+
+def _facets(env: BuildEnvironment, docname: str) -> tuple[str, dict[str, list[str]]] | None:
+    """The page's kind and its filter values (slugs), or None for a page not indexed."""
+    domain = env.domains["course"]
+    assert isinstance(domain, CourseDomain)
+    taxonomy = taxonomy_of(env)
+    record = domain.articles.get(docname)
+    if record is not None:
+        found = {
+            Kind.LEVEL: [record.level] if record.level else [],
+            Kind.COURSE: [record.course] if record.course else [],
+            Kind.CATEGORY: [record.category] if record.category else [],
+            Kind.TOPIC: list(record.topics),
+        }
+        return "article", {str(k): v for k, v in found.items() if v}
+    generated = paths.parse_generated(docname)
+    if generated is not None:
+        kind, slug = generated
+        values: dict[str, list[str]] = {str(kind): [slug]}
+        if kind in (Kind.COURSE, Kind.CATEGORY):
+            entry = taxonomy.get(kind, slug)
+            values[Kind.LEVEL] = [entry.level]
+            if kind == Kind.CATEGORY:
+                values[Kind.COURSE] = [entry.course]
+        return "listing", {k: v for k, v in values.items() if k in FACETS}
+    if docname == "glossary" or docname not in env.all_docs:
+        return None  # glossary terms are records of their own; search, genindex, 404
+    if docname == "index" or docname.startswith(paths.GENERATED_DIR + "/"):
+        return "listing", {}
+    return "page", {}
+
+
+def _labels(env: BuildEnvironment, kind: str, slugs: list[str]) -> str:
+    taxonomy = taxonomy_of(env)
+    return ", ".join(taxonomy.get(kind, slug).title for slug in slugs)
+
+
+def mark_page(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Mark the page's content for the index, with its metadata and filters."""
+    if doctree is None or "body" not in context:
+        return
+    facets = _facets(app.env, pagename)
+    if facets is None:
+        return
+    kind, values = facets
+    marks = [("meta", f"kind:{kind}")]
+    for facet in FACETS:
+        if facet in values and facet != Kind.TOPIC:
+            marks.append(("meta", f"{facet}:{_labels(app.env, facet, values[facet])}"))
+    marks += [("filter", f"{facet}:{slug}") for facet in FACETS for slug in values.get(facet, [])]
+    hidden = "".join(
+        f'<span hidden data-pagefind-{what}="{html.escape(value)}"></span>' for what, value in marks
+    )
+    weight = f' data-pagefind-weight="{LISTING_WEIGHT}"' if kind == "listing" else ""
+    body: str = context["body"]
+    start = body.find("<section")
+    if start >= 0:
+        end = body.index(">", start) + 1
+        opening = body[start : end - 1] + f" data-pagefind-body{weight}>"
+        context["body"] = body[:start] + opening + hidden + body[end:]
+    else:
+        context["body"] = f"<div data-pagefind-body{weight}>{hidden}{body}</div>"
+
+
+def allow_wasm(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Pagefind searches in WebAssembly, which a Content-Security-Policy must allow by name."""
+    meta: str = context.get("metatags", "")
+    if "'wasm-unsafe-eval'" not in meta:
+        context["metatags"] = meta.replace(
+            "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", 1
+        )
+
+
+def vocabulary(env: BuildEnvironment) -> list[str]:
+    """Words of titles and glossary terms, as titles spell them (Piaget, not piaget)."""
+    domain = env.domains["course"]
+    assert isinstance(domain, CourseDomain)
+    texts = [record.title for record in domain.articles.values()]
+    terms = glossary(env)
+    texts += [entry.term for entry in terms.values()]
+    words = sorted({w.lower() for text in texts for w in _WORD.findall(text) if len(w) > 2})
+    shown: dict[str, str] = {}
+    for text in [*texts, *(env.titles[d].astext() for d in sorted(env.titles))]:
+        for word in _WORD.findall(text):
+            shown.setdefault(word.lower(), word)
+    return [shown.get(w, w) for w in words]
+
+
+def filter_labels(env: BuildEnvironment) -> dict[str, dict[str, str]]:
+    """Each filter's values (slugs, as in the URL) and the names readers see."""
+    taxonomy = taxonomy_of(env)
+    return {
+        str(facet): {slug: taxonomy.get(facet, slug).title for slug in taxonomy.slugs(facet)}
+        for facet in FACETS
+    }
+
+
+def _glossary_records(env: BuildEnvironment, builder: Any) -> list[dict[str, Any]]:
+    records = []
+    for key in sorted(glossary(env)):
+        entry = glossary(env)[key]
+        term = entry.item.next_node(nodes.term)
+        title = term.astext() if term is not None else entry.term
+        url = "/" + builder.get_target_uri(entry.docname) + "#" + entry.anchor
+        records.append(
+            {
+                "url": url,
+                "content": f"{title}. {entry.definition}",
+                "language": "en",
+                "meta": {"title": title, "kind": "glossary"},
+                "filters": {"kind": ["glossary"]},
+            }
+        )
+    return records
+
+
+async def _write_index(site: Path, records: list[dict[str, Any]]) -> int:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    config = IndexConfig(
+        exclude_selectors=list(EXCLUDED), force_language="en", output_path=INDEX_DIR
+    )
+    async with PagefindIndex(config=config) as index:
+        found = await index.add_directory(str(site))
+        for record in records:
+            await index.add_custom_record(**record)
+        await index.write_files(output_path=str(site / INDEX_DIR))
+        return int(found["page_count"]) + len(records)
+
+
+def build_index(app: Sphinx, exception: BaseException | None) -> None:
+    """Index the written site into ``pagefind/`` (after every HTML build, from scratch)."""
+    if exception is not None or app.builder.format != "html" or app.builder.name != "html":
+        return
+    site = Path(app.outdir)
+    target = site / INDEX_DIR
+    shutil.rmtree(target, ignore_errors=True)  # no shard of an older index stays behind
+    records = _glossary_records(app.env, app.builder)
+    try:
+        count = asyncio.run(_write_index(site, records))
+    except Exception as error:  # the binary is missing or failed: Sphinx's search still works
+        logger.warning(
+            "the search index was not written (%s); search falls back to search.html",
+            error,
+            type="course",
+            subtype="search",
+        )
+        return
+    for name, data in ((WORDS, {"words": vocabulary(app.env)}), (FILTERS, filter_labels(app.env))):
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        (target / name).write_text(text, encoding="utf-8")
+    for name in UNUSED:  # Pagefind's own interfaces: search.js uses its API only
+        (target / name).unlink(missing_ok=True)
+    logger.info("search index: %d records in %s", count, target)
+
+
+def add_static(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        app.add_css_file("search.css")
+        app.add_js_file("search.js", defer="defer")
+
+
+def setup_search(app: Sphinx) -> None:
+    app.connect("builder-inited", add_static)
+    app.connect("html-page-context", mark_page, priority=450)
+    app.connect("html-page-context", allow_wasm, priority=600)  # after the policy is added
+    app.connect("build-finished", build_index, priority=800)  # before the output scan
