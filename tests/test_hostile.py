@@ -315,10 +315,11 @@ def test_non_utf8_page_is_an_error_not_a_traceback(
 # -- symlinks (item 4): created by the test, as git would check them out ---------
 
 
-@pytest.mark.parametrize("kind", ["outside-file", "conf-file", "folder", "image"])
-def test_symlinks_are_refused_and_never_published(
-    make_app: Callable[..., Any], tmp_path: Path, kind: str
-) -> None:
+SYMLINK_KINDS = ["outside-file", "conf-file", "folder", "image"]
+
+
+def plant_symlink(tmp_path: Path, kind: str) -> tuple[Path, Path, str]:
+    """A copy of the root with one committed symlink of *kind*: (source, link, secret token)."""
     src = copy_root(tmp_path, "course")
     token = f"HOSTILE-SECRET-{secrets.token_hex(8)}"
     outside = tmp_path / "outside"
@@ -347,16 +348,26 @@ def test_symlinks_are_refused_and_never_published(
         page.write_text(
             page.read_text(encoding="utf-8") + "\n![A figure](figure.png)\n", encoding="utf-8"
         )
+    return src, link, token
 
-    assert [path for path, _ in symlink_problems(src)] == [link]
+
+@pytest.mark.parametrize("kind", SYMLINK_KINDS)
+def test_check_refuses_symlinks(tmp_path: Path, kind: str) -> None:
     from tools.course.checker import check_paths
 
-    taxonomy = load_taxonomy(src / "taxonomy.yaml")
-    findings = check_paths([src], src, taxonomy)
+    src, link, _ = plant_symlink(tmp_path, kind)
+    assert [path for path, _ in symlink_problems(src)] == [link]
+    findings = check_paths([src], src, load_taxonomy(src / "taxonomy.yaml"))
     assert any(
         f.severity == "error" and Path(f.path) in (link, link.resolve()) for f in findings
     ), findings
 
+
+@pytest.mark.parametrize("kind", SYMLINK_KINDS)
+def test_build_refuses_symlinks_and_publishes_nothing_they_point_at(
+    make_app: Callable[..., Any], tmp_path: Path, kind: str
+) -> None:
+    src, link, token = plant_symlink(tmp_path, kind)
     app = html_build(make_app, src)
     outdir = Path(app.outdir)
     assert f"{link}:1" in warnings(app), warnings(app)

@@ -21,7 +21,12 @@ from typing import Any
 import pytest
 
 from helpers import build, copy_root, soup, warnings
-from tools.course.sourcetree import exclude_patterns, is_linked, symlink_problems
+from tools.course.sourcetree import (
+    exclude_patterns,
+    is_linked,
+    symlink_problems,
+    undecodable_pages,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 THEME_SCRIPT = (
@@ -231,11 +236,21 @@ def test_symlinks_are_found_without_following_them(tmp_path: Path) -> None:
         "linked",
     ]
     assert "/proc/self/environ" in found[0][1]
-    assert exclude_patterns(docs, found[:1]) == ["articles/env.md", "articles/env.md/**"]
+    assert exclude_patterns(docs, [found[0][0]]) == ["articles/env.md", "articles/env.md/**"]
     assert is_linked(docs, docs / "linked" / "inner.md")
     assert is_linked(docs, Path("articles/env.md"))
     assert not is_linked(docs, docs / "articles" / "real.md")
     assert is_linked(docs, tmp_path / "elsewhere.md")
+
+
+def test_pages_that_are_not_utf8_are_found(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "fine.md").write_text("# Café\n", encoding="utf-8")
+    (docs / "bom.md").write_bytes("\ufeff# Fine\n".encode())
+    (docs / "latin.md").write_bytes("# Caf\xe9\n".encode("latin-1"))
+    (docs / "image.png").write_bytes(b"\x89PNG\xff")
+    assert undecodable_pages(docs) == [docs / "latin.md"]
 
 
 # -- the site still works under the policy ------------------------------------------------

@@ -1,4 +1,4 @@
-"""Which files under ``docs/`` may be read at all: no symbolic links.
+"""Which files under ``docs/`` may be read at all: no symbolic links, only UTF-8 pages.
 
 A committed symlink such as ``docs/x.md -> /proc/self/environ`` or
 ``docs/y.md -> ../conf/conf.py`` would be read, built into a page and listed
@@ -32,6 +32,26 @@ def symlink_problems(docs: Path) -> list[tuple[Path, str]]:
     return sorted(found)
 
 
+def undecodable_pages(docs: Path, suffixes: tuple[str, ...] = (".md", ".rst")) -> list[Path]:
+    """Pages under *docs* that are not UTF-8 (symlinks not followed).
+
+    Sphinx decodes a page before any extension sees it, and a page it cannot
+    decode stops the whole build with a traceback; the build leaves these out
+    and reports them instead.
+    """
+    found: list[Path] = []
+    for folder, dirnames, filenames in os.walk(docs, followlinks=False):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(folder, name)
+            if path.suffix in suffixes and not path.is_symlink():
+                try:
+                    path.read_bytes().decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    found.append(path)
+    return found
+
+
 def is_linked(docs: Path, path: Path) -> bool:
     """Whether *path* (absolute, or relative to *docs*) is or passes through a symlink below *docs*."""
     full = path if path.is_absolute() else docs / path
@@ -47,10 +67,10 @@ def is_linked(docs: Path, path: Path) -> bool:
     return False
 
 
-def exclude_patterns(docs: Path, links: list[tuple[Path, str]]) -> list[str]:
-    """Sphinx ``exclude_patterns`` that keep the linked files (and linked folders' contents) unread."""
+def exclude_patterns(docs: Path, paths: list[Path]) -> list[str]:
+    """Sphinx ``exclude_patterns`` that keep these files (and folders' contents) unread."""
     patterns: list[str] = []
-    for path, _ in links:
+    for path in paths:
         rel = path.relative_to(docs).as_posix()
         patterns.append(rel)
         patterns.append(f"{rel}/**")

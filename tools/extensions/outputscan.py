@@ -6,7 +6,9 @@ one of them missed a case and checks around it:
 - Symbolic links under the source folder are refused before anything is read
   (``tools/course/sourcetree.py``): an error naming each, and the linked files
   are excluded, so they are never read, published or listed in the sitemap; a
-  linked image or download is dropped before it would be copied.
+  linked image or download is dropped before it would be copied. A page that
+  is not UTF-8 is left out the same way, with an error at its line (Sphinx
+  would stop the whole build with a traceback before any check saw it).
 - Every page gets a Content-Security-Policy ``<meta>``: scripts only from the
   site itself plus the theme's own inline scripts (by hash), no plugins, no
   frames, no ``<base>``, forms only to the site. An injected ``javascript:``
@@ -39,8 +41,14 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
+from tools.course.reader import read_bytes
 from tools.course.safety import SAFE_SCHEMES, normalize_url
-from tools.course.sourcetree import exclude_patterns, is_linked, symlink_problems
+from tools.course.sourcetree import (
+    exclude_patterns,
+    is_linked,
+    symlink_problems,
+    undecodable_pages,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -357,8 +365,8 @@ def scan_output(app: Sphinx, exception: BaseException | None) -> None:
         app.statuscode = 1  # hosts publish only a build that exits 0
 
 
-def refuse_symlinks(app: Sphinx, config: Config) -> None:
-    """Every symlink under the source folder is an error, and what it points at is never read."""
+def refuse_unreadable_sources(app: Sphinx, config: Config) -> None:
+    """Symlinks and pages that are not UTF-8 are errors, and are never read."""
     srcdir = Path(app.srcdir)
     links = symlink_problems(srcdir)
     for path, message in links:
@@ -368,7 +376,19 @@ def refuse_symlinks(app: Sphinx, config: Config) -> None:
             type="course",
             subtype="symlink",
         )
-    config.exclude_patterns = [*config.exclude_patterns, *exclude_patterns(srcdir, links)]
+    undecodable = undecodable_pages(srcdir)
+    for path in undecodable:
+        for problem in read_bytes(path.read_bytes())[1]:
+            logger.error(
+                "%s [%s]",
+                problem.message,
+                problem.code,
+                location=f"{path}:{problem.line}",
+                type="course",
+                subtype="unsafe",
+            )
+    refused = [path for path, _ in links] + undecodable
+    config.exclude_patterns = [*config.exclude_patterns, *exclude_patterns(srcdir, refused)]
 
 
 def drop_linked_files(app: Sphinx, env: BuildEnvironment) -> None:
@@ -385,7 +405,7 @@ def setup_outputscan(app: Sphinx) -> None:
     app.add_config_value("course_csp", True, "html", types=frozenset({bool}))
     if "course_url_filter" not in app.config:
         app.add_config_value("course_url_filter", True, "env", types=frozenset({bool}))
-    app.connect("config-inited", refuse_symlinks, priority=50)
+    app.connect("config-inited", refuse_unreadable_sources, priority=50)
     app.connect("env-updated", drop_linked_files)
     app.connect("html-page-context", add_policy)
     # After everything else that writes at the end (sitemap, 404 page, search index).
