@@ -254,3 +254,8 @@ def test_glossary_terms_and_definitions() -> None:
     assert terms[0].definition.startswith("Its definition")
     assert terms[1].definition == terms[2].definition == "Shared definition."
     assert [(r.content, r.line) for r in page.roles] == [("second term", 7)]
+
+
+def test_a_refused_reference_definition_is_reported_at_its_line() -> None:
+    text = FRONT + "[Click][x]\n\n> [x]: javascript:alert(1)\n"
+    assert codes(text) == [(lines_of(text, "[x]:")[0], "SEC005")]

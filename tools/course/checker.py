@@ -42,6 +42,7 @@ gate publishes the page. The build's guard (guard.py) checks again after parsing
 | SEC011 | error    | downloads are allowed file types inside docs/ |
 | SEC012 | error    | the page can be read: UTF-8, at most 200 KB, no huge paragraph or deep nesting |
 | SEC013 | error    | no symbolic links under docs/ |
+| SEC014 | error    | images are raster files or SVG that passes the SVG allowlist |
 | RD001  | warning  | reading grade within the band set for the article's level |
 """
 
@@ -64,6 +65,8 @@ from .suggest import did_you_mean
 from .taxonomy import SLUG_RE, Taxonomy
 
 TAXONOMY_ROLES = ("category", "topic", "level", "course", "subject")
+#: Image files a page may show (SVG only if it passes the SVG allowlist).
+IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"})
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,8 @@ class Site:
                 keys |= set(parse_file(str(bib), bib_format="bibtex").entries)
             except Exception as exc:  # pybtex raises its own PybtexError and friends
                 problems.append((bib, 1, f"the bibliography cannot be read: {exc}"))
+                continue
+            problems += [(bib, line, message) for line, message in safety.bib_problems(bib)]
         return cls(docs, taxonomy, articles, terms, keys, problems)
 
 
@@ -302,6 +307,17 @@ class PageChecker:
             self.add(
                 line, "IMG001" if kind == "image" else "REF004", f"{kind} {target!r} does not exist"
             )
+        elif kind == "image":
+            self.check_image_file(line, target, resolved)
+
+    def check_image_file(self, line: int, target: str, path: Path) -> None:
+        """Pictures only: raster files, or SVG that passes the SVG allowlist."""
+        if path.suffix.lower() not in IMAGE_EXTENSIONS:
+            listed = ", ".join(sorted(IMAGE_EXTENSIONS))
+            self.add(line, "SEC014", f"image {target!r}: images must be {listed} files")
+        elif path.suffix.lower() == ".svg":
+            for message in safety.svg_problems(path.read_bytes()):
+                self.add(line, "SEC014", f"image {target!r}: {message}")
 
     def check_link_to_file(self, line: int, url: str) -> None:
         """A Markdown link to a local file that is not a page becomes a download in MyST."""
@@ -352,7 +368,10 @@ def check_paths(paths: Iterable[Path], docs: Path, taxonomy: Taxonomy) -> list[F
         findings.append(Finding(link, 1, 1, "SEC013", message))
     refused = {p for p, _ in linked}
     site = Site.load(docs, taxonomy)
-    findings += [Finding(p, n, 1, "REF003", m) for p, n, m in site.bib_problems]
+    findings += [
+        Finding(p, n, 1, "REF003" if m.startswith("the bibliography cannot") else "SEC005", m)
+        for p, n, m in site.bib_problems
+    ]
     files: list[Path] = []
     for path in paths:
         absolute = Path(path).absolute()

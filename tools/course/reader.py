@@ -24,6 +24,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -237,8 +238,16 @@ class _Where:
     """
 
     state: StateInline | None = None
+    block: StateBlock | None = None
+    block_line = 0
+
+    def note_block(self, state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        """Where block rules are tried (a refused reference definition is reported there)."""
+        self.block, self.block_line, self.state = state, start, None
+        return False
 
     def note(self, state: StateInline, silent: bool) -> bool:
+        self.block = None
         if silent:
             return False
         track = getattr(state, "_course_track", None)
@@ -273,6 +282,8 @@ class _Where:
 
     def validate_link(self, original: Any, url: str) -> bool:
         ok = bool(original(url))
+        if not ok and self.block is not None:
+            self.block.env.setdefault("course_refused", []).append((self.block_line, url))
         state = self.state
         if not ok and state is not None:
             refused = getattr(state, "_course_refused", None)
@@ -299,6 +310,7 @@ def parser() -> MarkdownIt:
     first = md.inline.ruler.get_all_rules()[0]
     md.inline.ruler.before(first, "course_where", where.note)
     md.inline.ruler2.before("balance_pairs", "course_where_end", where.finish)
+    md.block.ruler.before(md.block.ruler.get_all_rules()[0], "course_where", where.note_block)
     md.core.ruler.before("inline", "course_paragraph_limit", _limit_paragraphs)
     # Escaped and entity characters stay separate tokens, so "\<div>" is not raw HTML.
     md.disable("text_join")
@@ -404,8 +416,9 @@ class _Walker:
 
     def tokens(self, text: str, offset: int) -> list[Token]:
         """Parse *text*; a paragraph too long to parse safely is a problem and no tokens."""
+        env: dict[str, Any] = {}
         try:
-            return parser().parse(text, {})
+            tokens = parser().parse(text, env)
         except _TooLong as exc:
             self.page.problems.append(
                 Problem(
@@ -416,6 +429,9 @@ class _Walker:
                 )
             )
             return []
+        for line, url in dict.fromkeys(env.get("course_refused", ())):
+            self.page.links.append(Link(url, line + offset + 1, "link", refused=True))
+        return tokens
 
     def blocks(
         self, tokens: Sequence[Token], offset: int, within: tuple[str, ...], depth: int
