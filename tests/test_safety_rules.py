@@ -387,6 +387,7 @@ def test_bodies_are_checked_and_reported_after_the_options() -> None:
 def test_roles() -> None:
     assert role_problems("term", "working memory") == []
     assert role_problems("cite:p", "baddeley1974") == []
+    assert role_problems("eq", "mean") == []  # math :label: is allowed, so its role is
     assert "is not allowed" in role_problems("raw-html", "<b>")[0]
     assert role_problems("math", r"\href{javascript:x}{y}")
     assert role_problems("download", "the page <files/page.html>")

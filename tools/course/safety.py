@@ -801,7 +801,7 @@ _GENERATED_OPTIONS = {"toctree": {"hidden", "titlesonly", "caption", "maxdepth",
 
 ALLOWED_ROLES = _words(
     """
-    article category topic level course subject term ref doc numref math abbr sub sup
+    article category topic level course subject term ref doc numref eq math abbr sub sup
     subscript superscript download guilabel kbd emphasis strong literal code
     cite:p cite:t cite:ps cite:ts cite:ct cite:cp cite:cts cite:author cite:authors
     cite:authorpar cite:year cite:yearpar cite:label cite:labelpar
