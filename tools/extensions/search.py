@@ -193,12 +193,22 @@ async def _write_index(site: Path, records: list[dict[str, Any]]) -> int:
     config = IndexConfig(
         exclude_selectors=list(EXCLUDED), force_language="en", output_path=INDEX_DIR
     )
+    # Pages in sorted order (not the file system's), so the same site gives the same files.
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    count = 0
     async with PagefindIndex(config=config) as index:
-        found = await index.add_directory(str(site))
+        for rel in pages:
+            if rel.split("/", 1)[0] in {INDEX_DIR, "_static", "_sources", "_images"}:
+                continue
+            text = (site / rel).read_text(encoding="utf-8")
+            if "data-pagefind-body" in text:
+                await index.add_html_file(content=text, url="/" + rel)
+                count += 1
         for record in records:
             await index.add_custom_record(**record)
+            count += 1
         await index.write_files(output_path=str(site / INDEX_DIR))
-        return int(found["page_count"]) + len(records)
+    return count
 
 
 def build_index(app: Sphinx, exception: BaseException | None) -> None:

@@ -1,0 +1,444 @@
+"""Search as you type (Pagefind, tools/extensions/search.py) and its fallbacks.
+
+The build tests use the small test course; the browser tests use the real
+site served under /course/ as hosted, in Debian's Chromium. The bytes a first
+query transfers are written to build/reports/search-first-query.json.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import json
+import shutil
+import threading
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import build, copy_root, soup
+from tools.outputs.offline import offline_zip
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ROOT / "build" / "reports"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def in_browser(test: Any) -> Any:
+    """A slow test in Debian's Chromium."""
+    needs = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+    return pytest.mark.slow(needs(test))
+
+
+def index_files(site: Path) -> dict[str, bytes]:
+    folder = site / "pagefind"
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def cbor(data: bytes, at: int = 0) -> tuple[Any, int]:
+    """One CBOR item of Pagefind's files (integers, strings, arrays, maps) and where it ends."""
+    major, info = data[at] >> 5, data[at] & 31
+    at += 1
+    if info < 24:
+        arg = info
+    else:
+        size = 1 << (info - 24)
+        arg, at = int.from_bytes(data[at : at + size], "big"), at + size
+    if major == 0:
+        return arg, at
+    if major == 1:
+        return -1 - arg, at
+    if major in (2, 3):
+        raw = data[at : at + arg]
+        return (raw.decode() if major == 3 else raw), at + arg
+    items = []
+    for _ in range(arg * (2 if major == 5 else 1)):
+        item, at = cbor(data, at)
+        items.append(item)
+    if major == 5:
+        return dict(zip(items[::2], items[1::2], strict=True)), at
+    assert major == 4, f"CBOR major type {major} is not used by Pagefind"
+    return items, at
+
+
+def decoded(raw: bytes) -> Any:
+    data = gzip.decompress(raw)
+    assert data.startswith(b"pagefind_dcd")
+    return cbor(data, len(b"pagefind_dcd"))[0]
+
+
+def index_content(site: Path) -> dict[str, Any]:
+    """The index as data: every file byte for byte, except where Pagefind's order is arbitrary.
+
+    Pagefind writes a filter's values in hash-map order (a different order on
+    each run, even of the same site), and names each filter file and the
+    metadata file by a hash of its bytes. So filter files are compared by
+    their filter's name with values sorted, and those hashes are left out.
+    """
+    files = index_files(site)
+    content: dict[str, Any] = {}
+    renamed: dict[str, str] = {}
+    for name, raw in files.items():
+        if name.startswith("filter/"):
+            key, values = decoded(raw)
+            content[f"filter:{key}"] = sorted(map(repr, values))
+            renamed[name.removeprefix("filter/").removesuffix(".pf_filter")] = f"filter:{key}"
+    for name, raw in files.items():
+        if name.endswith(".pf_meta"):
+            version, chunks, fragments, filters, *rest = decoded(raw)
+            named = sorted(renamed[hashed] for _, hashed in filters)
+            content["meta"] = [version, chunks, fragments, named, *rest]
+        elif name == "pagefind-entry.json":
+            entry = json.loads(raw)
+            for language in entry["languages"].values():
+                del language["hash"]
+            content[name] = entry
+        elif not name.startswith("filter/"):
+            content[name] = raw
+    return content
+
+
+# --- The index, built with the site -------------------------------------------------
+
+
+def test_articles_are_indexed_by_their_body_with_metadata_and_filters(
+    make_app: Any, tmp_path: Path
+) -> None:
+    app = build(make_app, copy_root(tmp_path, "course"))
+    page = soup(app, "articles/remembering.html")
+    body = page.select_one("[data-pagefind-body]")
+    assert body is not None and body.find("h1") is not None
+    assert page.select_one(".sidebar-drawer [data-pagefind-body]") is None
+    meta = {
+        tag["data-pagefind-meta"].split(":", 1)[0] for tag in body.select("[data-pagefind-meta]")
+    }
+    assert {"kind", "level", "course", "category"} <= meta
+    filters = {tag["data-pagefind-filter"] for tag in body.select("[data-pagefind-filter]")}
+    assert any(f.startswith("level:") for f in filters)
+    assert any(f.startswith("category:") for f in filters)
+    # The search page and the glossary page as a whole are not indexed (terms are records).
+    assert soup(app, "search.html").select_one("[data-pagefind-body]") is None
+    assert soup(app, "glossary.html").select_one("[data-pagefind-body]") is None
+    files = index_files(Path(app.outdir))
+    assert "pagefind.js" in files and "pagefind-entry.json" in files
+    assert any(name.startswith("index/") for name in files)
+    assert not any(name.startswith("pagefind-ui") for name in files)  # unused, not shipped
+
+
+def test_listings_are_weighted_below_articles(make_app: Any, tmp_path: Path) -> None:
+    app = build(make_app, copy_root(tmp_path, "course"))
+    listing = soup(app, "browse/levels/junior.html").select_one("[data-pagefind-body]")
+    article = soup(app, "articles/remembering.html").select_one("[data-pagefind-body]")
+    assert listing is not None and article is not None
+    assert float(listing["data-pagefind-weight"]) < 1
+    assert "data-pagefind-weight" not in article.attrs
+
+
+def test_suggestion_words_and_filter_labels_are_written(make_app: Any, tmp_path: Path) -> None:
+    app = build(make_app, copy_root(tmp_path, "course"))
+    folder = Path(app.outdir) / "pagefind"
+    words = json.loads((folder / "course-words.json").read_text(encoding="utf-8"))["words"]
+    title = soup(app, "articles/remembering.html").find("h1").get_text()
+    assert {w.lower() for w in words} >= {
+        w.lower().strip("¶") for w in title.split() if len(w.strip("¶")) > 2
+    }
+    labels = json.loads((folder / "course-filters.json").read_text(encoding="utf-8"))
+    assert set(labels) == {"level", "course", "category", "topic"}
+    assert labels["level"]["junior"]
+
+
+def test_every_page_loads_search_js_and_the_policy_allows_its_webassembly(
+    make_app: Any, tmp_path: Path
+) -> None:
+    app = build(make_app, copy_root(tmp_path, "course"))
+    page = soup(app, "articles/remembering.html")
+    assert page.select_one('script[src*="_static/search.js"]') is not None
+    policy = page.select_one('meta[http-equiv="Content-Security-Policy"]')
+    assert policy is not None and "'wasm-unsafe-eval'" in policy["content"]
+    assert "'unsafe-eval'" not in policy["content"].replace("'wasm-unsafe-eval'", "")
+
+
+def test_incremental_build_leaves_the_index_a_fresh_build_writes(
+    make_app: Any, tmp_path: Path
+) -> None:
+    src = copy_root(tmp_path, "course")
+    build(make_app, src)
+    page = src / "articles" / "remembering.md"
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\nA new sentence about hippocampus.\n", "utf-8"
+    )
+    incremental = build(make_app, src)
+    fresh_src = tmp_path / "fresh"
+    shutil.copytree(src, fresh_src, ignore=shutil.ignore_patterns("_build", "browse"))
+    fresh = build(make_app, fresh_src, freshenv=True)
+    ours, theirs = index_content(Path(incremental.outdir)), index_content(Path(fresh.outdir))
+    assert sorted(ours) == sorted(theirs)
+    assert [name for name in ours if ours[name] != theirs[name]] == []
+    assert any(key.startswith("filter:") for key in ours)
+
+
+def test_offline_zip_has_the_site_and_sphinx_search_but_not_pagefind(
+    make_app: Any, tmp_path: Path
+) -> None:
+    app = build(make_app, copy_root(tmp_path, "course"))
+    archive = offline_zip(Path(app.outdir), tmp_path / "offline", "course")
+    names = set(zipfile.ZipFile(archive).namelist())
+    assert {"course/index.html", "course/search.html", "course/searchindex.js"} <= names
+    assert not any(name.startswith("course/pagefind/") for name in names)
+    again = offline_zip(Path(app.outdir), tmp_path / "again", "course")
+    assert again.read_bytes() == archive.read_bytes()  # reproducible
+
+
+def test_offline_without_a_site_is_a_message(tmp_path: Path, capsys: Any) -> None:
+    from tools.outputs.offline import main
+
+    assert main(["--site", str(tmp_path / "nothing"), "--out", str(tmp_path / "out")]) == 1
+    assert "no built site here" in capsys.readouterr().err
+
+
+# --- In the browser, on the real site -------------------------------------------------
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(real_site: tuple[Any, Path]) -> Path:
+    done, html = real_site
+    assert done.returncode == 0, done.stderr[-2000:]
+    return html
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    root = site.parent / "served-search"
+    root.mkdir(exist_ok=True)
+    if not (root / "course").exists():
+        (root / "course").symlink_to(site, target_is_directory=True)
+    handler = functools.partial(QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/course/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    assert errors == []
+
+
+def typed(tab: Any, text: str) -> None:
+    box = tab.locator("input.sidebar-search")
+    box.click()
+    box.press_sequentially(text)
+
+
+def result_links(tab: Any) -> list[str]:
+    return [a.get_attribute("href") for a in tab.locator(".course-search-link").all()]
+
+
+@in_browser
+def test_typing_shows_results_before_enter(page: Any, base_url: str) -> None:
+    page.goto(base_url + "articles/therapeutic-alliance.html")
+    typed(page, "memory")
+    page.locator(".course-search-result").first.wait_for(timeout=15000)
+    assert page.url.split("?")[0].endswith("articles/therapeutic-alliance.html")  # no Enter
+    first = page.locator(".course-search-result").first
+    assert "/articles/" in first.locator("a").get_attribute("href")  # an article ranks first
+    assert first.locator(".course-search-level").inner_text()  # its level badge
+    assert "›" in first.locator(".course-search-trail").inner_text()  # course › category
+    assert "memory" in first.locator("mark").first.inner_text().lower()  # the match, marked
+    assert "memory" in page.locator(".course-search-status").inner_text()  # announced
+    assert page.locator(".course-search-status").get_attribute("aria-live") == "polite"
+
+
+@in_browser
+def test_level_filter_keeps_only_that_level_and_is_in_the_url(page: Any, base_url: str) -> None:
+    page.goto(base_url + "index.html")
+    typed(page, "memory")
+    page.locator(".course-search-result").first.wait_for(timeout=15000)
+    levels_before = set(page.locator(".course-search-level").all_inner_texts())
+    page.select_option(".course-search-panel select[name=level]", "year-10")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.course-search-level')].length > 0 && "
+        "[...document.querySelectorAll('.course-search-level')].every("
+        "e => e.textContent.startsWith('Year 10'))",
+        timeout=15000,
+    )
+    shown = set(page.locator(".course-search-level").all_inner_texts())
+    assert len(levels_before) > 1 and len(shown) == 1
+    assert "level=year-10" in page.url and "q=memory" in page.url
+    # The URL is shareable: opening it shows the same filtered results.
+    shared = page.url
+    page.goto(shared)
+    page.locator(".course-search-result").first.wait_for(timeout=15000)
+    assert page.locator(".course-search-panel select[name=level]").input_value() == "year-10"
+    assert set(page.locator(".course-search-level").all_inner_texts()) == shown
+
+
+@in_browser
+def test_a_misspelling_suggests_the_word_and_shows_its_results(page: Any, base_url: str) -> None:
+    page.goto(base_url + "index.html")
+    typed(page, "Piagt")
+    suggestion = page.locator(".course-search-suggestion")
+    suggestion.wait_for(state="visible", timeout=15000)
+    assert "Did you mean Piaget?" in suggestion.inner_text()
+    page.locator(".course-search-result").first.wait_for(timeout=15000)
+    assert any("piagets-stages" in href for href in result_links(page))
+
+
+@in_browser
+def test_keyboard_only(page: Any, base_url: str) -> None:
+    page.goto(base_url + "index.html")
+    box = page.locator("input.sidebar-search")
+    box.focus()
+    page.keyboard.type("conformity")
+    page.locator(".course-search-result").first.wait_for(timeout=15000)
+    assert box.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("ArrowDown")
+    links = page.locator(".course-search-link")
+    assert links.nth(0).evaluate("e => e === document.activeElement")
+    page.keyboard.press("ArrowDown")
+    assert links.nth(1).evaluate("e => e === document.activeElement")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert box.evaluate("e => e === document.activeElement")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Escape")
+    assert page.locator(".course-search-panel").first.is_hidden()
+    assert box.evaluate("e => e === document.activeElement")
+    assert box.get_attribute("aria-expanded") == "false"
+    # Enter reaches the full results page (Sphinx's search), which finds it too.
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search.html?q=conformity*")
+    page.locator("#search-results li a").first.wait_for(timeout=15000)
+    # Tab from the box reaches the filters and results in order.
+    page.goto(base_url + "index.html")
+    page.locator("input.sidebar-search").focus()
+    page.keyboard.type("memory")
+    page.locator(".course-search-result").first.wait_for(timeout=15000)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "level"
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('course-search-link')")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "/articles/" in page.url or "glossary" in page.url or "/browse/" in page.url
+
+
+@in_browser
+def test_axe_with_the_results_open(browser: Any, base_url: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    serious: list[str] = []
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+        tab = context.new_page()
+        tab.goto(base_url + "articles/therapeutic-alliance.html")
+        tab.evaluate(f"document.body.dataset.theme = '{scheme}'")
+        typed(tab, "memory")
+        tab.locator(".course-search-result").first.wait_for(timeout=15000)
+        results = Axe().run(tab)
+        serious += [
+            f"{scheme}: {v['id']} ({v['impact']}): {v['help']} e.g. {v['nodes'][0]['html'][:160]}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        context.close()
+    assert serious == [], "\n".join(serious)
+
+
+@in_browser
+def test_without_our_script_the_box_reaches_sphinx_search(browser: Any, base_url: str) -> None:
+    context = browser.new_context()
+    context.route("**/_static/search.js", lambda route: route.abort())
+    context.route("**/pagefind/**", lambda route: route.abort())
+    tab = context.new_page()
+    tab.goto(base_url + "index.html")
+    tab.fill("input.sidebar-search", "conformity")
+    tab.press("input.sidebar-search", "Enter")
+    tab.wait_for_url("**/search.html?q=conformity*")
+    tab.locator("#search-results li a").first.wait_for(timeout=15000)
+    hrefs = [a.get_attribute("href") for a in tab.locator("#search-results li a").all()]
+    assert any("conformity-and-obedience" in h for h in hrefs)
+    assert tab.locator(".course-search-panel").count() == 0
+    context.close()
+
+
+@in_browser
+def test_offline_zip_search_works_from_file(browser: Any, site: Path, tmp_path: Path) -> None:
+    archive = offline_zip(site, tmp_path, "course")
+    zipfile.ZipFile(archive).extractall(tmp_path / "unzipped")
+    home = (tmp_path / "unzipped" / "course" / "index.html").as_uri()
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(home)
+    tab.fill("input.sidebar-search", "conformity")
+    tab.press("input.sidebar-search", "Enter")
+    tab.wait_for_url("**/search.html?q=conformity*")
+    tab.locator("#search-results li a").first.wait_for(timeout=15000)
+    first = tab.locator("#search-results li a").first
+    assert "conformity-and-obedience" in first.get_attribute("href")
+    first.click()
+    tab.wait_for_url("**/articles/conformity-and-obedience.html*")
+    assert "Conformity" in tab.locator("h1").inner_text()
+    context.close()
+
+
+@in_browser
+def test_first_query_transfer(browser: Any, base_url: str) -> None:
+    """What the first query costs: no whole-corpus index, and bytes within the issue's budget.
+
+    Measured as served (raw) and as a host that compresses text would send it
+    (gzip of each response; Pagefind's shards are already compressed).
+    """
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(base_url + "articles/therapeutic-alliance.html")
+    tab.wait_for_load_state("networkidle")
+    fetched: list[tuple[str, bytes]] = []
+    tab.on("response", lambda r: fetched.append((r.url, r.body() if r.ok else b"")))
+    typed(tab, "memory")
+    tab.locator(".course-search-result").first.wait_for(timeout=15000)
+    tab.wait_for_load_state("networkidle")
+    context.close()
+    urls = [url for url, _ in fetched]
+    assert not any("searchindex.js" in url for url in urls)
+    raw = sum(len(body) for _, body in fetched)
+    compressed = sum(min(len(body), len(gzip.compress(body))) for _, body in fetched)
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    report = {
+        "search_first_query_kb": round(compressed / 1024, 1),
+        "search_first_query_raw_kb": round(raw / 1024, 1),
+        "files": {url.split("/course/", 1)[-1]: len(body) for url, body in fetched},
+    }
+    (REPORTS / "search-first-query.json").write_text(json.dumps(report, indent=2))
+    assert compressed <= 150 * 1024, report
