@@ -82,20 +82,11 @@ graphviz_output_format = "png"
 html_math_renderer = "mathml"
 html_scaled_image_link = False
 
-# -- PDF handouts (LaTeX) -------------------------------------------------------------
-# latex_documents is generated from the taxonomy by tools/extensions/handouts.py:
-# one document per course, or the category/article chosen with -D course_handout=...
+# -- PDF handouts ---------------------------------------------------------------------
+# Which handouts exist comes from the taxonomy (tools/extensions/handouts.py): one per
+# course, or the category/article chosen with -D course_handout=...; the `handout`
+# builder writes them as HTML and tools/outputs/pdfbuild.py prints tagged PDF/UA-1.
 
-latex_engine = "xelatex"  # pdflatex stops on characters such as ≤, π or an emoji
-latex_use_xindy = False  # no general index in the handouts; makeindex suffices
-latex_show_urls = "footnote"
-latex_show_pagerefs = False
-latex_elements = {
-    "papersize": "a4paper",
-    "pointsize": "11pt",
-    "printindex": "",  # the handouts have no general index; key terms get a chapter
-    "releasename": "",
-}
 release = ""
 
 # -- Sharing and hosting -----------------------------------------------------------------

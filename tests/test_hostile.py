@@ -8,7 +8,8 @@ Read the Docs, an instructor and a student would meet it:
 - a non-strict build, as Read the Docs runs it, publishes nothing unsafe
   (the output scan passes, no script URL, no file of the machine) and runs
   nothing (a payload that would ``touch`` a marker file leaves it absent);
-- the handout (LaTeX) build reads and runs nothing (slow);
+- the handout build (WeasyPrint) reads nothing outside its own output and
+  runs nothing (slow);
 - in Chromium, clicking every link and pressing Enter on every focusable
   element of the page opens no dialog, once with the Content-Security-Policy
   on and the URL filters off, once the other way round (slow).
@@ -34,7 +35,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from bs4 import BeautifulSoup
@@ -59,8 +60,8 @@ class Case:
     place: str = "articles"
     #: Companion files from tests/hostile/files/, copied beside the page.
     files: tuple[str, ...] = ()
-    #: Whether the handout (LaTeX) build is tried too.
-    latex: bool = False
+    #: Whether the handout (PDF) build is tried too.
+    handout: bool = False
     #: Whether Chromium clicks through the page.
     browser: bool = False
     #: Extra configuration for the builds.
@@ -85,16 +86,16 @@ CASES: dict[str, Case] = {
     "fm-outside-articles.md": Case((2,), place="notes"),
     "fm-substitutions-key.md": Case((5,)),
     # 2. Shell commands through the PDF build.
-    "math-nowrap-glossary.md": Case((10, 12, 9), latex=True),
-    "math-write18.md": Case((10, 9), latex=True),
+    "math-nowrap-glossary.md": Case((10, 12, 9), handout=True),
+    "math-write18.md": Case((10, 9), handout=True),
     # 3. Files of the build machine printed in a PDF.
-    "math-input.md": Case((10, 9), latex=True),
-    "math-openin.md": Case((10, 9), latex=True),
-    "math-readline-csname.md": Case((9,), latex=True),
-    "math-catcode-def.md": Case((10, 9), latex=True),
-    "math-includegraphics.md": Case((10, 9), latex=True),
-    "math-openout.md": Case((10, 9), latex=True),
-    "math-href-file.md": Case((9,), latex=True, browser=True),
+    "math-input.md": Case((10, 9), handout=True),
+    "math-openin.md": Case((10, 9), handout=True),
+    "math-readline-csname.md": Case((9,), handout=True),
+    "math-catcode-def.md": Case((10, 9), handout=True),
+    "math-includegraphics.md": Case((10, 9), handout=True),
+    "math-openout.md": Case((10, 9), handout=True),
+    "math-href-file.md": Case((9,), handout=True, browser=True),
     # 5. Script on click.
     "dot-edgeurl.md": Case((10, 9), browser=True),
     "dot-labelurl.md": Case((10, 9), browser=True),
@@ -122,20 +123,20 @@ CASES: dict[str, Case] = {
     "md-link-definition.md": Case((11, 9), browser=True),
     "md-autolink.md": Case((9,), browser=True),
     "md-raw-html.md": Case((9,), browser=True),
-    "directive-raw.md": Case((9, 10), latex=True, browser=True),
+    "directive-raw.md": Case((9, 10), handout=True, browser=True),
     "directive-eval-rst.md": Case((9, 10, 12), browser=True),
-    "directive-include.md": Case((9,), latex=True),
-    "directive-literalinclude.md": Case((9,), latex=True),
+    "directive-include.md": Case((9,), handout=True),
+    "directive-literalinclude.md": Case((9,), handout=True),
     "directive-csv-file.md": Case((10, 9)),
     "directive-unknown.md": Case((9,)),
     "role-raw.md": Case((9, 10, 14), browser=True),
-    "image-absolute.md": Case((9,), latex=True),
+    "image-absolute.md": Case((9,), handout=True),
     "image-file-url.md": Case((9,)),
     "image-remote.md": Case((9,)),
     # 6. Files of the machine in published images.
-    "dot-html-img.md": Case((10, 9), latex=True, conf=SVG_DIAGRAMS),
-    "dot-image-attr.md": Case((10, 9), latex=True, conf=SVG_DIAGRAMS),
-    "dot-imagepath.md": Case((10, 9), latex=True, conf=SVG_DIAGRAMS),
+    "dot-html-img.md": Case((10, 9), handout=True, conf=SVG_DIAGRAMS),
+    "dot-image-attr.md": Case((10, 9), handout=True, conf=SVG_DIAGRAMS),
+    "dot-imagepath.md": Case((10, 9), handout=True, conf=SVG_DIAGRAMS),
     "dot-file-argument.md": Case((9,)),
     # 7. Denial of service.
     "dot-size-bomb.md": Case((10, 9)),
@@ -382,15 +383,14 @@ def test_build_refuses_symlinks_and_publishes_nothing_they_point_at(
         assert link.stem not in sitemap.read_text(encoding="utf-8")
 
 
-# -- the handout (LaTeX) build ---------------------------------------------------
+# -- the handout (PDF) build ---------------------------------------------------
 
 
-LATEX_CASES = sorted(name for name, case in CASES.items() if case.latex)
+HANDOUT_CASES = sorted(name for name, case in CASES.items() if case.handout)
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("latexmk") is None, reason="needs the 'pdf' system packages")
-@pytest.mark.parametrize("name", LATEX_CASES)
+@pytest.mark.parametrize("name", HANDOUT_CASES)
 def test_handout_build_reads_and_runs_nothing(tmp_path: Path, name: str) -> None:
     from tools.outputs.pdfbuild import build_handouts
 
@@ -400,7 +400,9 @@ def test_handout_build_reads_and_runs_nothing(tmp_path: Path, name: str) -> None
     assert planted.ran() == []
     assert planted.leaked_into(build) == []
     hostname = Path("/etc/hostname").read_text(encoding="utf-8").strip()
-    for pdf in (build / "handouts").glob("*.pdf"):
+    pdfs = list((build / "handouts").glob("*.pdf"))
+    assert pdfs  # the handouts were printed, the hostile part left out
+    for pdf in pdfs:
         text = subprocess.run(
             ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
         ).stdout
@@ -410,51 +412,76 @@ def test_handout_build_reads_and_runs_nothing(tmp_path: Path, name: str) -> None
         assert "file:///" not in text
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(shutil.which("latexmk") is None, reason="needs the 'pdf' system packages")
-def test_latexmk_reads_no_rc_file_beside_the_tex(tmp_path: Path) -> None:
-    """Sphinx's latexmkrc (with its makeindex glossary rule) is not read; ours is."""
-    from tools.outputs.pdfbuild import compile_pdf
+class _Counting(http.server.BaseHTTPRequestHandler):
+    hits: ClassVar[list[str]] = []
 
-    marker = tmp_path / "MARKER-rc-ran"
-    (tmp_path / "latexmkrc").write_text(f'system("touch {marker}");\n', encoding="utf-8")
-    (tmp_path / ".latexmkrc").write_text(f'system("touch {marker}");\n', encoding="utf-8")
-    tex = tmp_path / "t.tex"
-    tex.write_text(
-        "\\documentclass{article}\\begin{document}\nHello.\n"
-        "\\immediate\\write18{touch " + str(marker) + "}\n\\end{document}\n",
-        encoding="utf-8",
-    )
-    result = compile_pdf(tex, timeout=120)
-    assert result.pdf is not None, result.problem
-    assert not marker.exists()
+    def do_GET(self) -> None:
+        self.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+        self.wfile.write(_png(b"served"))
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("latexmk") is None, reason="needs the 'pdf' system packages")
-def test_tex_reads_and_writes_nothing_outside_its_folder(tmp_path: Path) -> None:
-    from tools.outputs.pdfbuild import compile_pdf
+def test_printing_reads_no_file_outside_the_build_and_makes_no_request(tmp_path: Path) -> None:
+    """The URL fetcher serves the build's own files only: not other files (by any
+    path, URL or link), not the network, not data: URLs; a handout that asked is
+    not published and the report names what was refused."""
+    from tools.outputs.pdfbuild import fetcher_for, render
 
     token = f"HOSTILE-SECRET-{secrets.token_hex(8)}"
-    secret = tmp_path / "outside" / "secret.tex"
-    secret.parent.mkdir()
-    secret.write_text(token, encoding="utf-8")
-    folder = tmp_path / "latex"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret_png = outside / "secret.png"
+    secret_png.write_bytes(_png(token.encode()))
+    (outside / "secret.css").write_text(f"p::after {{ content: '{token}' }}", encoding="utf-8")
+    folder = tmp_path / "html"
     folder.mkdir()
-    written = tmp_path / "outside" / "written.txt"
-    for body, problem in (
-        (f"\\input{{{secret}}}", "not found"),
-        (f"\\newwrite\\w\\immediate\\openout\\w={written}\\immediate\\closeout\\w", "write"),
-    ):
-        tex = folder / "t.tex"
-        tex.write_text(
-            f"\\documentclass{{article}}\\begin{{document}}\nA {body}\n\\end{{document}}\n",
-            encoding="utf-8",
+    (folder / "ok.png").write_bytes(_png(b"ok"))
+    (folder / "link.png").symlink_to(secret_png)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Counting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    remote = f"http://127.0.0.1:{server.server_address[1]}/x.png"
+    data = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC"
+    hostile = [
+        secret_png.as_uri(),
+        str(secret_png),
+        "../outside/secret.png",
+        "link.png",
+        remote,
+        data,
+    ]
+    fetcher = fetcher_for(folder)
+    assert fetcher.fetch((folder / "ok.png").as_uri()).read() == (folder / "ok.png").read_bytes()
+    base = folder.as_uri() + "/"
+    for url in hostile:
+        absolute = (
+            url if ":" in url else (base + url if not url.startswith("/") else "file://" + url)
         )
-        result = compile_pdf(tex, timeout=120)
-        assert result.pdf is None and problem in result.problem, result.problem
-        assert token not in (folder / "t.log").read_text(encoding="utf-8", errors="replace")
-    assert not written.exists()
+        with pytest.raises(Exception, match="not a file of the handout build"):
+            fetcher.fetch(absolute)
+    images = "".join(f'<p><img src="{html.escape(u)}" alt="x"></p>' for u in hostile)
+    page = folder / "t.html"
+    page.write_text(
+        "<!DOCTYPE html><html lang=en><head><title>t</title>"
+        f'<link rel="stylesheet" href="{(outside / "secret.css").as_uri()}">'
+        f"<style>@import url({remote}); @font-face {{ font-family: X; src: url({secret_png.as_uri()}) }}</style>"
+        f'</head><body><p><img src="ok.png" alt="ok"></p>{images}</body></html>',
+        encoding="utf-8",
+    )
+    pdf = folder / "t.pdf"
+    try:
+        problem = render(page, pdf, {})
+    finally:
+        server.shutdown()
+    assert _Counting.hits == []
+    assert not pdf.exists()  # not published
+    assert "secret.css" in problem and "secret.png" in problem and "127.0.0.1" in problem
+    assert "data:image/png" in problem
 
 
 # -- Chromium ------------------------------------------------------------------

@@ -1,15 +1,16 @@
-"""Handouts: one LaTeX document per course (or one category, or one article).
+"""Handouts: what each one holds, its Key terms, and characters the font lacks.
 
-``latex_documents`` is generated from the taxonomy, never kept by hand: each
-course becomes ``<course>-<edition>.tex``, starting at its generated course
+Which handouts a build makes is worked out from the taxonomy, never kept by
+hand: each course is ``<course>-<edition>``, starting at its generated course
 page, so its categories are chapters and its articles sections, in course
 order. ``course_handout`` narrows a build to ``category:<slug>`` or
 ``article:<slug>``; ``course_edition`` picks the student or instructor
-edition (see questions.py for what each contains).
+edition (see questions.py for what each contains). The ``handout`` builder
+(handoutbuilder.py) writes them; tools/outputs/pdfbuild.py prints them.
 
-Two things are added to the assembled document here: a "Key terms"
-chapter holding the glossary entries the handout's articles use, and a
-guard for characters the handout font cannot print, which become a visible
+Two things are added to the assembled document here: a "Key terms" section
+holding the glossary entries the handout's articles use, and a guard for
+characters the handout font cannot print, which become a visible
 ``[U+XXXX]`` with a warning naming the page, instead of vanishing.
 """
 
@@ -17,88 +18,111 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.errors import ConfigError
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from tools.course import paths
 from tools.course.taxonomy import Taxonomy
 
-from .config import taxonomy_for
 from .domain import CourseDomain
 from .terms import glossary
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
 
-LATEX_DIR = Path(__file__).with_name("latex")
+#: The text font of the handouts (handout.css names it first).
 HANDOUT_FONT = "FreeSerif"
+EDITIONS = ("student", "instructor")
+
+
+@dataclass(frozen=True)
+class Handout:
+    """One handout of one edition: where it starts and what its PDF says it is."""
+
+    start: str  # docname whose toctree holds the rest
+    name: str  # file name without suffix
+    kind: str  # course, category or article
+    title: str
+    subtitle: str
+    subject: str
+    keywords: tuple[str, ...]
 
 
 def handout_documents(
-    taxonomy: Taxonomy, selection: str, edition: str, project: str
-) -> list[tuple[str, str, str, str, str, bool]]:
-    """``latex_documents`` entries for a selection: 'all', 'category:<slug>' or 'article:<slug>'."""
+    taxonomy: Taxonomy, selection: str, edition: str, env: BuildEnvironment
+) -> list[Handout]:
+    """The handouts of a selection: 'all' (every course), 'category:<slug>' or 'article:<slug>'."""
     label = f"{edition.capitalize()} edition"
     if selection == "all":
         return [
-            (
-                paths.generated_docname("course", course.slug),
-                f"{course.slug}-{edition}.tex",
-                course.title,
-                f"{taxonomy.level(course.level).title} · {label}",
-                "manual",
-                False,
+            Handout(
+                start=paths.generated_docname("course", course.slug),
+                name=f"{course.slug}-{edition}",
+                kind="course",
+                title=course.title,
+                subtitle=f"{taxonomy.level(course.level).title} · {label}",
+                subject=f"{course.title}: course handout, {label.lower()}",
+                keywords=(course.title, *(c.title for c in course.categories)),
             )
             for course in taxonomy.courses
         ]
     kind, _, slug = selection.partition(":")
     if kind == "category" and taxonomy.get("category", slug) is not None:
         cat = taxonomy.category(slug)
+        title = taxonomy.category_label(slug)
         return [
-            (
-                paths.generated_docname("category", slug),
-                f"{slug}-{edition}.tex",
-                taxonomy.category_label(slug),
-                f"{taxonomy.level(cat.level).title} · {label}",
-                "manual",
-                False,
+            Handout(
+                start=paths.generated_docname("category", slug),
+                name=f"{slug}-{edition}",
+                kind="category",
+                title=title,
+                subtitle=f"{taxonomy.level(cat.level).title} · {label}",
+                subject=f"{title}: category handout, {label.lower()}",
+                keywords=(cat.title, taxonomy.course(cat.course).title),
             )
         ]
-    if kind == "article" and slug:
-        return [(paths.article_docname(slug), f"{slug}-{edition}.tex", slug, label, "howto", False)]
+    docname = paths.article_docname(slug)
+    if kind == "article" and slug and docname in env.titles:
+        meta = env.metadata.get(docname, {})
+        title = env.titles[docname].astext()
+        keywords = meta.get("keywords") or ()
+        return [
+            Handout(
+                start=docname,
+                name=f"{slug}-{edition}",
+                kind="article",
+                title=title,
+                subtitle=label,
+                subject=str(meta.get("summary") or f"{title}: article handout"),
+                keywords=tuple(str(k) for k in keywords) if isinstance(keywords, list) else (),
+            )
+        ]
     raise ConfigError(
-        f"course_handout: expected 'all', 'category:<slug>' or 'article:<slug>', got {selection!r}"
+        "course_handout: expected 'all', 'category:<slug>' or 'article:<slug>' naming "
+        f"a category or article that exists, got {selection!r}"
     )
 
 
-def configure_latex(app: Sphinx, config: Config) -> None:
-    """Fill ``latex_documents`` from the taxonomy and load our LaTeX package."""
-    if config.course_edition not in ("student", "instructor"):
+def check_edition(app: Sphinx, config: Config) -> None:
+    if config.course_edition not in EDITIONS:
         raise ConfigError(
             f"course_edition must be 'student' or 'instructor', not {config.course_edition!r}"
         )
-    taxonomy = taxonomy_for(config)
-    config.latex_documents = handout_documents(
-        taxonomy, config.course_handout, config.course_edition, config.project
-    )
-    config.latex_additional_files = [
-        *config.latex_additional_files,
-        str(LATEX_DIR / "coursehandout.sty"),
-    ]
 
 
 def record_terms(app: Sphinx, doctree: nodes.document) -> None:
-    """Which glossary terms each page uses, for the handout's "Key terms" chapter."""
+    """Which glossary terms each page uses, for the handout's "Key terms" section."""
     terms = {
         str(n["reftarget"]).lower()
         for n in doctree.findall(addnodes.pending_xref)
@@ -109,35 +133,29 @@ def record_terms(app: Sphinx, doctree: nodes.document) -> None:
     domain.note_terms(app.env.current_document.docname, terms)
 
 
-def _glossary_entries(app: Sphinx) -> dict[str, nodes.definition_list_item]:
-    """Every glossary entry of the site, by lower-case term (read once, see terms.py)."""
-    return {term: entry.item for term, entry in glossary(app.env).items()}
-
-
 def add_key_terms(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    if app.builder.format != "latex":
+    """The glossary entries the handout's pages use, as a last section of the handout."""
+    if app.builder.format != "handout":
         return
     domain = app.env.domains["course"]
     assert isinstance(domain, CourseDomain)
     included: set[str] = getattr(app.builder, "docnames", set())
-    used = (
-        set().union(*(domain.data["terms"].get(d, set()) for d in included)) if included else set()
-    )
-    if not used:
-        return
-    entries = _glossary_entries(app)
-    items = [entries[t].deepcopy() for t in sorted(used) if t in entries]
+    used: set[str] = set().union(*(domain.data["terms"].get(d, set()) for d in included))
+    entries = glossary(app.env)
+    items = [entries[t].item.deepcopy() for t in sorted(used) if t in entries]
     if not items:
         return
-    section = nodes.section(ids=["course-key-terms"])
+    section = nodes.section(ids=["course-key-terms"], classes=["key-terms"])
     section += nodes.title("Key terms", "Key terms")
-    glossary = nodes.definition_list(classes=["glossary"])
+    terms = nodes.definition_list(classes=["glossary"])
     for item in items:
         for term in item.findall(nodes.term):
             term["ids"] = []
-        glossary += item
-    section += glossary
-    doctree += section
+        terms += item
+    section += terms
+    # A sibling of the handout's chapters: inside its top section, at their level.
+    top = doctree.next_node(nodes.section)
+    (top if top is not None else doctree).append(section)
 
 
 @cache
@@ -168,7 +186,7 @@ def _page_of(node: nodes.Node, default: str) -> str:
 
 def replace_unprintable(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Characters the font lacks become a visible ``[U+XXXX]``, with a warning naming the page."""
-    if app.builder.format != "latex":
+    if app.builder.format != "handout":
         return
     covered = _font_codepoints(HANDOUT_FONT)
     if covered is None:
@@ -196,30 +214,18 @@ def replace_unprintable(app: Sphinx, doctree: nodes.document, docname: str) -> N
         text.parent.replace(text, nodes.Text(value))
 
 
-class DropEmptySections(SphinxPostTransform):
-    """Citations move to one reference list at the handout's end; drop the headings left empty."""
-
-    default_priority = 760  # after Sphinx's BibliographyTransform (750)
-    formats = ("latex",)
-
-    def run(self, **kwargs: Any) -> None:
-        for section in list(self.document.findall(nodes.section)):
-            title = section.next_node(nodes.title)
-            if title is not None and section.astext().strip() == title.astext().strip():
-                section.parent.remove(section)
-
-
 def setup_handouts(app: Sphinx) -> None:
+    from .handoutbuilder import setup_handout_builder
+
     app.add_config_value(
         "course_handout",
         "all",
         "",
         types=frozenset({str}),
-        description="What the LaTeX build contains: 'all' courses, 'category:<slug>' or 'article:<slug>'.",
+        description="What the handout build contains: 'all' courses, 'category:<slug>' or 'article:<slug>'.",
     )
-    app.add_latex_package("coursehandout")
-    app.add_post_transform(DropEmptySections)
-    app.connect("config-inited", configure_latex, priority=800)
+    app.connect("config-inited", check_edition, priority=800)
     app.connect("doctree-read", record_terms)
     app.connect("doctree-resolved", add_key_terms, priority=700)
     app.connect("doctree-resolved", replace_unprintable, priority=900)
+    setup_handout_builder(app)

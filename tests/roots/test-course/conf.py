@@ -6,6 +6,3 @@ myst_disable_syntax = ["html_block", "html_inline"]
 course_taxonomy = "taxonomy.yaml"
 html_theme = "furo"
 nitpicky = True
-latex_engine = "xelatex"
-latex_use_xindy = False
-latex_elements = {"printindex": ""}
