@@ -38,7 +38,7 @@ pytestmark = [
     ),
 ]
 
-#: Added to the test page full of awkward characters: a diagram and a table.
+#: Added to the test page full of awkward characters: a diagram, a table, maths.
 EXTRA = """
 
 ## A diagram
@@ -50,6 +50,8 @@ digraph { attention -> memory }
 ```
 
 ## A table
+
+Pythagoras: {math}`a^2 + b^2 = c^2`.
 
 | Stage | Age |
 | --- | --- |
@@ -306,6 +308,11 @@ def test_awkward_unicode_builds_and_unprintable_characters_are_visible(handouts:
     for sample in ("café", "Dvořák", "ψυχή", "x ≤ y", "√2", "en – dash", "“curly”", "10 °C"):
         assert sample in text, sample
     assert "[U+1F9E0]" in text and "[U+1F600]" in text
+
+
+def test_maths_prints_as_its_tex_source(handouts: Path) -> None:
+    text = " ".join(pdftext(handouts / "senior-course-student.pdf").split())
+    assert "Pythagoras: a^2 + b^2 = c^2." in text
 
 
 def test_a_broken_handout_is_reported_and_does_not_stop_the_others(
