@@ -99,7 +99,7 @@ def _rel(path: Path, root: Path) -> str:
 
 def read_page(path: Path, docs: Path) -> GateResult:
     """A page as the build's gate reads it (generated and home pages may use their directives)."""
-    docname = path.resolve().relative_to(docs.resolve()).with_suffix("").as_posix()
+    docname = _docname(path, docs)
     return gate_bytes(
         path.read_bytes(), generated=is_site_page(docname), article=is_article(docname)
     )
@@ -356,8 +356,16 @@ def prose_text(page: Page, skip: Iterable[str] = ()) -> str:
     )
 
 
+def _docname(path: Path, docs: Path) -> str:
+    """The page's docname, from where it sits in docs/ (a symlink is not followed)."""
+    try:
+        return path.absolute().relative_to(docs.absolute()).with_suffix("").as_posix()
+    except ValueError:
+        return path.stem
+
+
 def _generated(path: Path, docs: Path) -> bool:
-    return path.resolve().relative_to(docs.resolve()).parts[:1] == (GENERATED_DIR,)
+    return _docname(path, docs).startswith(GENERATED_DIR + "/")
 
 
 def check_paths(paths: Iterable[Path], docs: Path, taxonomy: Taxonomy) -> list[Finding]:
