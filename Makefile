@@ -103,7 +103,7 @@ test: lint system-test node_modules/.installed
 	$(BIN)/python -m pytest
 
 # The edit loop: every test but the slow ones (real docs/, PDFs, the browser, bench).
-test-fast: $(TEST_STAMP) system-html
+test-fast: $(TEST_STAMP) system-test
 	$(BIN)/python -m pytest -m "not slow"
 
 clean:
