@@ -58,7 +58,7 @@ def test_directive_bodies_are_read_with_their_own_lines() -> None:
         "~~~{note} First {term}`a`\n"
         "Then {term}`b`.\n"
         "~~~\n\n"
-        "::::{question}\n"
+        "::::{instructor-note}\n"
         ":not-an-option: {term}`c`\n\n"
         ":::{answer}\n"
         "[x](javascript:alert(1))\n"
@@ -75,7 +75,7 @@ def test_directive_bodies_are_read_with_their_own_lines() -> None:
     }
     assert [(d.name, d.line) for d in page.directives] == [
         (name, lines_of(text, "{" + name + "}")[0])
-        for name in ("note", "question", "answer", "admonition")
+        for name in ("note", "instructor-note", "answer", "admonition")
     ]
     admonition = page.directives[-1]
     assert admonition.options == {"class": "tip"}
@@ -84,7 +84,7 @@ def test_directive_bodies_are_read_with_their_own_lines() -> None:
     assert [(link.url, link.line, link.refused) for link in page.links] == [
         ("javascript:alert(1)", lines_of(text, "javascript")[0], True)
     ]
-    assert [r.within for r in page.roles if r.content == "c"] == [("question",)]
+    assert [r.within for r in page.roles if r.content == "c"] == [("instructor-note",)]
 
 
 def test_links_images_and_autolinks_carry_their_lines() -> None:

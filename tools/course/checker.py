@@ -44,6 +44,10 @@ gate publishes the page. The build's guard (guard.py) checks again after parsing
 | SEC013 | error    | no symbolic links under docs/ |
 | SEC014 | error    | images are raster files or SVG that passes the SVG allowlist |
 | RD001  | warning  | reading grade within the band set for the article's level |
+
+Questions, quizzes, mark schemes and prerequisites (AS, MS, QZ and PRE codes)
+are checked by tools/course/assessment.py, which lists its codes; the build
+reports the same problems (tools/extensions/pagesource.py).
 """
 
 from __future__ import annotations
@@ -55,11 +59,18 @@ from pathlib import Path
 
 from pybtex.database import parse_file  # type: ignore[import-untyped]
 
-from . import glossary, safety
-from .frontmatter import ARTICLES_DIR, FrontMatter, Problem, is_article, validate_article
+from . import assessment, glossary, safety
+from .frontmatter import (
+    ARTICLES_DIR,
+    FrontMatter,
+    Problem,
+    is_article,
+    read_front_matter,
+    validate_article,
+)
 from .gate import GateResult, gate_bytes, is_site_page
 from .paths import GENERATED_DIR
-from .reader import Page, role_target
+from .reader import Page, read_bytes, role_target
 from .sourcetree import symlink_problems
 from .suggest import did_you_mean
 from .taxonomy import SLUG_RE, Taxonomy
@@ -165,6 +176,8 @@ class PageChecker:
         if self.is_article:
             # Front matter that failed closed reaches the build as none at all (FM004 too).
             self.check_article(self.gate.front_matter)
+        else:
+            self.check_assessment((), 1)
         self.check_headings()
         self.check_roles()
         self.check_images()
@@ -196,6 +209,13 @@ class PageChecker:
                 self.add(meta.line_of("related"), "FM007", "'related' lists the article itself")
         if meta.category:
             self.check_reading_grade(meta.category)
+        self.check_assessment(meta.objectives, meta.line_of("objectives"))
+
+    def check_assessment(self, objectives: tuple[str, ...], line: int) -> None:
+        """Questions, quizzes and mark schemes: the rules of tools/course/assessment.py."""
+        found = assessment.extract(self.page, self.path.stem, objectives, line)
+        for problem in found.problems:
+            self.add_problem(problem)
 
     def check_reading_grade(self, category: str) -> None:
         import textstat
@@ -403,6 +423,9 @@ def check_paths(paths: Iterable[Path], docs: Path, taxonomy: Taxonomy) -> list[F
     for checker in checkers:
         findings += checker.run()
     findings += _duplicate_titles(site, {c.path: c.page for c in checkers})
+    findings += _prerequisites(
+        site, {c.path: c.gate.front_matter for c in checkers if c.is_article}
+    )
     return sorted(set(findings), key=lambda f: (str(f.path), f.line, f.col, f.code))
 
 
@@ -424,6 +447,31 @@ def _duplicate_titles(site: Site, checked: dict[Path, Page]) -> list[Finding]:
                         path, line, 1, "DUP001", f"another article has the same title: {others}"
                     )
                 )
+    return findings
+
+
+def _prerequisites(site: Site, checked: dict[Path, FrontMatter | None]) -> list[Finding]:
+    """Prerequisites that are missing, the article itself, or close a cycle (site-wide).
+
+    Articles not being checked are read for their front matter alone.
+    """
+    needs: dict[str, list[str]] = {}
+    lines: dict[str, int] = {}
+    for slug, path in site.articles.items():
+        if path.absolute() in checked:
+            fm = checked[path.absolute()]
+        else:
+            text, _ = read_bytes(path.read_bytes())
+            fm = read_front_matter(text)[0] if text is not None else None
+        value = fm.data.get("prerequisites") if fm else None
+        if isinstance(value, list):
+            needs[slug] = [str(v).strip() for v in value if isinstance(v, str)]
+            lines[slug] = fm.lines.get("prerequisites", 1) if fm else 1
+    findings = []
+    for slug, problems in assessment.prerequisite_problems(needs, site.articles).items():
+        path = site.articles[slug].absolute()
+        if path in checked:
+            findings += [Finding(path, lines[slug], 1, code, msg) for code, msg in problems]
     return findings
 
 

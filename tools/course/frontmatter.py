@@ -47,6 +47,8 @@ ARTICLE_FIELDS: dict[str, tuple[type, str]] = {
     "objectives": (list, "a list of learning objectives"),
     "keywords": (list, "a list of keywords"),
     "show_related": (bool, "true or false"),
+    "prerequisites": (list, "a list of article slugs"),
+    "order": (int, "a whole number (position within its category)"),
 }
 REQUIRED_FIELDS = ("category", "summary")
 
@@ -88,6 +90,8 @@ class ArticleMeta:
     objectives: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     show_related: bool = True
+    prerequisites: tuple[str, ...] = ()
+    order: int | None = None
     lines: dict[str, int] = field(default_factory=dict, compare=False)
 
     def line_of(self, key: str) -> int:
@@ -355,7 +359,11 @@ def validate_article(
                 add(key, "FM003", f"{key!r} must be {expected}, got {_describe(value)}")
                 continue
             values[key] = items
-        elif not isinstance(value, expected_type) or (isinstance(value, str) and not value.strip()):
+        elif (
+            not isinstance(value, expected_type)
+            or (isinstance(value, str) and not value.strip())
+            or (expected_type is int and isinstance(value, bool))
+        ):
             add(key, "FM003", f"{key!r} must be {expected}, got {_describe(value)}")
         else:
             values[key] = value.strip() if isinstance(value, str) else value
@@ -404,6 +412,8 @@ def validate_article(
         objectives=tuple(values.get("objectives", [])),
         keywords=tuple(values.get("keywords", [])),
         show_related=values.get("show_related", True),
+        prerequisites=tuple(dict.fromkeys(values.get("prerequisites", []))),
+        order=values.get("order"),
         lines=dict(fm.lines),
     )
     return meta, sorted(problems, key=lambda p: p.line)

@@ -85,10 +85,16 @@ MARKDOWN_BODY = frozenset(
         "table",
         "button-link",
         "button-ref",
+        "quiz",
+        "choice",
+        "option",
+        "truefalse",
+        "mark-scheme",
+        "level",
     }
 )
 #: Directives with neither arguments nor options: their first line is body, ``:x:`` lines are text.
-NO_OPTIONS = frozenset({"question", "answer", "instructor-note"})
+NO_OPTIONS = frozenset({"answer", "instructor-note"})
 #: Directives whose argument is a title that MyST parses as inline Markdown.
 TITLE_ARGUMENT = frozenset(
     {"admonition", "dropdown", "card", "grid-item-card", "tab-item", "topic", "sidebar"}
@@ -108,6 +114,9 @@ BODY_ON_FENCE_LINE = frozenset(
         "todo",
         "warning",
         *NO_OPTIONS,
+        "question",
+        "quiz",
+        "mark-scheme",
     }
 )
 

@@ -767,8 +767,15 @@ _TABLE = {"align", "class", "name", "width", "widths", "header-rows", "stub-colu
 DIRECTIVE_OPTIONS: dict[str, frozenset[str]] = {
     name: frozenset(options)
     for name, options in {
-        "question": set(),
+        "question": {"marks", "ao", "objectives", "label"},
         "answer": set(),
+        # Assessment (issue 14): quizzes and mark schemes; tools/course/assessment.py checks them.
+        "quiz": set(),
+        "choice": {"objectives", "label"},
+        "option": {"correct"},
+        "truefalse": {"answer", "objectives", "label"},
+        "mark-scheme": {"type"},
+        "level": {"marks"},
         "instructor-note": set(),
         "bibliography": {"cited", "style"},
         "glossary": {"sorted"},
