@@ -19,7 +19,7 @@ JOBS       ?= $(shell echo $$(( $$(nproc) + 1 )))
 # the build command, with its garbage-collector policy (tools/extensions/gcpolicy.py).
 SPHINXBUILD = $(BIN)/python -m tools.extensions -c $(CONF) -d $(DOCTREES) $(SPHINXOPTS) -j $(JOBS)
 
-.PHONY: html serve test test-fast lint lock clean check new handouts handout bench offline \
+.PHONY: html serve test test-fast lint lock clean check new handouts handout bench offline exports \
 	system-html system-pdf system-test
 
 # The virtual environment: created once, reinstalled only when the
@@ -83,6 +83,11 @@ handouts: $(BUILD_STAMP) system-pdf
 handout: $(BUILD_STAMP) system-pdf
 	@test -n "$(CATEGORY)$(ARTICLE)" || { echo "usage: make handout CATEGORY=<slug> | ARTICLE=<slug>"; exit 2; }
 	$(BIN)/course handouts $(if $(CATEGORY),--category $(CATEGORY)) $(if $(ARTICLE),--article $(ARTICLE))
+
+# Instructors: each course's Anki deck, Moodle XML quiz and QTI 1.2 package into
+# build/exports/ (from the pages, no Sphinx build; COURSE=<slug> for one course).
+exports: $(BUILD_STAMP)
+	$(BIN)/python -m tools.outputs.exports --out $(BUILD)/exports $(if $(COURSE),--course $(COURSE))
 
 # Teachers: the site as one zip that opens from file:// (search by search.html).
 offline: html
