@@ -19,7 +19,8 @@ only on the folder it is in), then reuses the translator's output.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
@@ -32,7 +33,7 @@ from sphinx_design.shared import PassthroughTextElement, create_component
 from tools.course import paths
 from tools.course.taxonomy import Kind
 
-from .caches import BuildCache
+from .caches import BuildCache, translate, translated
 from .config import taxonomy_of
 from .domain import course_domain
 from .views import (
@@ -116,12 +117,42 @@ def record_listings(app: Sphinx, doctree: nodes.document) -> None:
 
 
 class ListingRenderer:
-    """Listing data into nodes, for one page; ``paper`` for outputs read in print."""
+    """Listing data into nodes, for one page; ``paper`` for outputs read in print.
 
-    def __init__(self, builder: Builder, docname: str, *, paper: bool) -> None:
+    Given the HTML *translator* writing the page, each card and counted link
+    is translated once per output folder and reused (see caches.translated).
+    """
+
+    def __init__(
+        self,
+        builder: Builder,
+        docname: str,
+        *,
+        paper: bool,
+        translator: HTML5Translator | None = None,
+    ) -> None:
         self.builder = builder
         self.docname = docname
         self.paper = paper
+        self.translator = translator
+        self._folder: str | None = None
+
+    def _once(
+        self, todoc: str, value: Hashable, make: Callable[[], list[nodes.Node]]
+    ) -> list[nodes.Node]:
+        """*make*'s nodes, or what the translator wrote for them on an earlier page."""
+        if self.translator is None:
+            return make()
+        if self._folder is None:
+            self._folder = posixpath.dirname(self.builder.get_target_uri(self.docname))
+        # A relative link looks the same from every page in a folder, except on its own page.
+        place = "\0" + self.docname if todoc == self.docname else self._folder
+        cache = _MARKUP.get(self.builder.env)
+        key = (self.builder.name, place, value)
+        markup = cache.get(key)
+        if markup is None:
+            markup = cache[key] = translate(self.translator, make())
+        return [translated(markup=markup)]
 
     def render(self, data: Listing) -> list[nodes.Node]:
         if isinstance(data, CardGrid):
@@ -157,7 +188,9 @@ class ListingRenderer:
                     para += self.link(card.docname, card.title)
                 return [para]
             return [_plain_list(self._plain_card(card) for card in data.cards)]
-        grid = _grid((self.card(card) for card in data.cards), data.columns)
+        grid = _grid(
+            (self._once(c.docname, c, partial(self.card, c))[0] for c in data.cards), data.columns
+        )
         if data.heading is None:
             return [grid]
         block = nodes.container(classes=["course-related", "no-search"], is_div=True)
@@ -173,7 +206,7 @@ class ListingRenderer:
             para += nodes.Text(f" — {card.text}")
         return para
 
-    def card(self, card: Card) -> nodes.Node:
+    def card(self, card: Card) -> list[nodes.Node]:
         """A sphinx-design card whose title link covers the card."""
         body: list[nodes.Node] = []
         if card.badge or card.count:
@@ -187,7 +220,7 @@ class ListingRenderer:
         if card.text:
             body.append(nodes.paragraph(card.text, card.text, classes=["sd-card-text"]))
         title = self.link(card.docname, card.title, "sd-stretched-link")
-        return _card(title, body, whole_card_link=True)
+        return [_card(title, body, whole_card_link=True)]
 
     def similar(self, data: SimilarGroups) -> list[nodes.Node]:
         if self.paper or not data.groups:
@@ -201,7 +234,7 @@ class ListingRenderer:
             for i, entry in enumerate(entries):
                 if i:
                     para += nodes.Text(" · ")
-                para += self.counted(entry)
+                para += self._once(entry.docname, entry, partial(self.counted, entry))
             block += para
         return [block]
 
@@ -291,8 +324,8 @@ def _plain_list(items: Iterable[nodes.Node]) -> nodes.bullet_list:
 
 # --- filling placeholders, translating once per folder ----------------------------------
 
-#: Translator output by (builder, place, data); see ``visit_listing_block_html``.
-_MARKUP: BuildCache[dict[tuple[str, str, object], str]] = BuildCache(
+#: Translator output by (builder, place, data): whole listings and single cards or links.
+_MARKUP: BuildCache[dict[tuple[str, str, Hashable], str]] = BuildCache(
     "listing markup", lambda env: {}
 )
 
@@ -376,14 +409,8 @@ def visit_listing_block_html(self: HTML5Translator, node: listing_block) -> None
     markup = cache.get(key)
     if markup is None:
         docname = self.builder.current_docname
-        holder = nodes.Element()
-        holder.document = self.document
-        holder.extend(ListingRenderer(self.builder, docname, paper=False).render(node["data"]))
-        start = len(self.body)
-        for child in holder.children:
-            child.walkabout(self)
-        markup = cache[key] = "".join(self.body[start:])
-        del self.body[start:]
+        renderer = ListingRenderer(self.builder, docname, paper=False, translator=self)
+        markup = cache[key] = translate(self, renderer.render(node["data"]))
     self.body.append(markup)
     raise nodes.SkipNode
 

@@ -30,7 +30,7 @@ from sphinx.writers.html5 import HTML5Translator
 from tools.course import paths
 from tools.course.frontmatter import is_article
 
-from .caches import BuildCache
+from .caches import BuildCache, translate, translated
 from .config import taxonomy_of
 
 if TYPE_CHECKING:
@@ -153,7 +153,7 @@ class NavTree:
             if section.caption:
                 tree.append(nav_caption(section.caption, section.caption))
             tree.append(self._list(section.entries, 1, pagename, current, builder))
-        return _translate(translator, tree)
+        return translate(translator, tree)
 
     def _translator(self, builder: Builder) -> HTML5Translator:
         if self._writer is None or self._writer.builder is not builder:
@@ -181,8 +181,8 @@ class NavTree:
             markup = self._translated.get(key)
             if markup is None:
                 item = self._item(node, depth, pagename, current, builder)
-                markup = self._translated[key] = _translate(self._translator(builder), [item])
-            items += nav_translated(markup=markup)
+                markup = self._translated[key] = translate(self._translator(builder), [item])
+            items += translated(markup=markup)
         return items
 
     def _item(
@@ -217,21 +217,6 @@ class nav_toggle(nodes.General, nodes.Element):
     """The checkbox and label with which furo's CSS opens and closes a branch."""
 
 
-class nav_translated(nodes.General, nodes.Element):
-    """A branch of the sidebar as the translator wrote it for another page in the folder."""
-
-
-def _translate(translator: HTML5Translator, tree: list[nodes.Node]) -> str:
-    """What *translator* writes for *tree* (held by an element of its document, as visitors expect)."""
-    holder = nodes.Element()
-    holder.document = translator.document
-    holder.extend(tree)
-    translator.body = []
-    for node in tree:
-        node.walkabout(translator)
-    return "".join(translator.body)
-
-
 def visit_nav_caption_html(self: HTML5Translator, node: nav_caption) -> None:
     heading: dict[str, Any] = {"role": "heading", "aria-level": "2"}
     self.body.append(
@@ -263,11 +248,6 @@ def visit_nav_toggle_html(self: HTML5Translator, node: nav_toggle) -> None:
         + FURO_EXPAND_ICON
         + "</label>"
     )
-    raise nodes.SkipNode
-
-
-def visit_nav_translated_html(self: HTML5Translator, node: nav_translated) -> None:
-    self.body.append(node["markup"])
     raise nodes.SkipNode
 
 
@@ -307,10 +287,8 @@ def setup_navigation(app: Sphinx) -> None:
         latex=(_skip, None),
         text=(_skip, None),
     )
-    for node, visit in (
-        (nav_toggle, visit_nav_toggle_html),
-        (nav_translated, visit_nav_translated_html),
-    ):
-        app.add_node(node, html=(visit, None), latex=(_skip, None), text=(_skip, None))
+    app.add_node(
+        nav_toggle, html=(visit_nav_toggle_html, None), latex=(_skip, None), text=(_skip, None)
+    )
     app.connect("html-page-context", use_course_sidebar, priority=400)
     app.connect("html-page-context", fill_course_sidebar, priority=600)
