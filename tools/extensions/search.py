@@ -138,10 +138,11 @@ def allow_wasm(
 ) -> None:
     """Pagefind searches in WebAssembly, which a Content-Security-Policy must allow by name."""
     meta: str = context.get("metatags", "")
-    if "'wasm-unsafe-eval'" not in meta:
-        context["metatags"] = meta.replace(
-            "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", 1
-        )
+    start = meta.find("script-src ")
+    if start >= 0 and "'wasm-unsafe-eval'" not in meta:
+        end = meta.find(";", start)
+        end = len(meta) if end < 0 else end
+        context["metatags"] = meta[:end] + " 'wasm-unsafe-eval'" + meta[end:]
 
 
 def vocabulary(env: BuildEnvironment) -> list[str]:
@@ -190,8 +191,9 @@ def _glossary_records(env: BuildEnvironment, builder: Any) -> list[dict[str, Any
 async def _write_index(site: Path, records: list[dict[str, Any]]) -> int:
     from pagefind.index import IndexConfig, PagefindIndex
 
+    # Written to output_path when the context closes without an error.
     config = IndexConfig(
-        exclude_selectors=list(EXCLUDED), force_language="en", output_path=INDEX_DIR
+        exclude_selectors=list(EXCLUDED), force_language="en", output_path=str(site / INDEX_DIR)
     )
     # Pages in sorted order (not the file system's), so the same site gives the same files.
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
@@ -207,7 +209,6 @@ async def _write_index(site: Path, records: list[dict[str, Any]]) -> int:
         for record in records:
             await index.add_custom_record(**record)
             count += 1
-        await index.write_files(output_path=str(site / INDEX_DIR))
     return count
 
 
