@@ -283,10 +283,8 @@ def safe_source(
             None,
         )
     rest = lines[fm.last_line :]
-    if kept:
-        safe = "\n".join(["---", *block, "---", *rest])
-    else:  # nothing to pass on: no block at all (MyST warns about an empty one)
-        safe = "\n".join(["", *block, "", *rest])
+    fence = "---" if kept else ""  # nothing kept: no block at all (MyST warns about an empty one)
+    safe = "\n".join([fence, *block, fence, *rest])
     return (
         safe,
         problems,
