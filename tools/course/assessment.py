@@ -64,6 +64,7 @@ class Level:
     high: int
     descriptor: str
     line: int
+    marks_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,12 @@ def _blocks(body: str) -> list[_Block]:
 def plain_text(body: str) -> str:
     """A directive body as plain text: paragraphs and list items, one per line."""
     return "\n".join(t for b in _blocks(body) for t in b.texts if t)
+
+
+def inline_plain(text: str) -> str:
+    """A one-line argument (a prompt, an option) as plain text: roles reduced to their words."""
+    tokens = parser().parseInline(text, {})
+    return " ".join(_inline_text(t) for t in tokens).strip()
 
 
 def _int_list(value: str) -> list[str]:
@@ -459,18 +466,21 @@ class _Reader:
                     f"level {number}: the band {low}-{high} runs backwards",
                 )
                 continue
-            levels.append(Level(int(number), low, high, plain_text(c.body), c.line))
+            marks_line = c.option_lines.get("marks", c.line)
+            levels.append(Level(int(number), low, high, plain_text(c.body), c.line, marks_line))
         if not levels:
             self.add(d.line, "MS003", "a levels mark scheme needs {level} directives inside it")
             return MarkScheme("levels", d.line)
         bands = sorted(levels, key=lambda lv: (lv.low, lv.high))
         for before, after in itertools.pairwise(bands):
             if after.low <= before.high:
+                # Reported at the band written later on the page, naming the other.
+                later, other = (after, before) if after.line > before.line else (before, after)
                 self.add(
-                    after.line,
+                    later.marks_line,
                     "MS003",
-                    f"level {after.level} ({after.low}-{after.high} marks) overlaps level "
-                    f"{before.level} ({before.low}-{before.high} marks)",
+                    f"level {later.level} ({later.low}-{later.high} marks) overlaps level "
+                    f"{other.level} ({other.low}-{other.high} marks)",
                 )
             elif after.low > before.high + 1:
                 self.add(
@@ -500,7 +510,7 @@ class _Reader:
 
     def quiz_item(self, node: _Node, number: int) -> None:
         d = node.directive
-        prompt = " ".join(d.args.split())
+        prompt = inline_plain(d.args)
         if not prompt:
             self.add(d.line, "QZ005", f"a {{{d.name}}} needs its question on the opening line")
         label = self.label(d)
@@ -534,7 +544,7 @@ class _Reader:
             c = child.directive
             if c.name != "option":
                 continue
-            text = " ".join(c.args.split())
+            text = inline_plain(c.args)
             feedback = plain_text(c.body)
             if not text:
                 self.add(c.line, "QZ003", "an {option} needs its text on the opening line")
@@ -570,9 +580,9 @@ class _Reader:
 
     def check_ids(self) -> None:
         seen: dict[str, int] = {}
-        for item_id, line in [(q.id, q.line) for q in self.out.questions] + [
-            (i.id, i.line) for i in self.out.quiz_items
-        ]:
+        placed = [(q.line, q.id) for q in self.out.questions]
+        placed += [(i.line, i.id) for i in self.out.quiz_items]
+        for line, item_id in sorted(placed):
             if item_id in seen:
                 self.add(
                     line,
