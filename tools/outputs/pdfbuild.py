@@ -224,7 +224,11 @@ def print_all(manifest: Path, out: Path, jobs: int = 2, timeout: int = TIMEOUT) 
     """Print every handout of a manifest (a failure stops only its own) and collect the PDFs."""
     out.mkdir(parents=True, exist_ok=True)
     names = [e["html"] for e in json.loads(manifest.read_text(encoding="utf-8"))]
-    batches = [names[i::jobs] for i in range(jobs) if names[i::jobs]]
+    # Longest first, each to the lightest batch: the batches finish at about the same time.
+    sizes = {n: (manifest.parent / n).stat().st_size for n in names}
+    batches: list[list[str]] = [[] for _ in range(max(1, min(jobs, len(names))))]
+    for name in sorted(names, key=sizes.__getitem__, reverse=True):
+        min(batches, key=lambda b: sum(sizes[n] for n in b)).append(name)
 
     def run(batch: list[str]) -> dict[str, str]:
         cmd = [sys.executable, "-m", "tools.outputs.pdfbuild", str(manifest), str(timeout), *batch]
@@ -253,7 +257,7 @@ def print_all(manifest: Path, out: Path, jobs: int = 2, timeout: int = TIMEOUT) 
 
     problems: dict[str, str] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for found in pool.map(run, batches):
+        for found in pool.map(run, [b for b in batches if b]):
             problems.update(found)
     results = []
     for entry in json.loads(manifest.read_text(encoding="utf-8")):
@@ -318,14 +322,20 @@ def build_handouts(
     """Both editions of the selected handouts into ``build/handouts``; 1 if any failed."""
     out = build / "handouts"
     results: list[Result] = []
-    for edition in editions:
-        htmldir = build / "handout-html" / edition / selection.replace(":", "-")
-        if htmldir.exists():
-            shutil.rmtree(htmldir)  # nothing left over from an earlier build may be served
-        if sphinx_handouts(selection, edition, htmldir, build / "doctrees", source, conf) != 0:
-            print(f"Sphinx could not write the {edition} edition's handouts", file=sys.stderr)
-            return 1
-        results += print_all(htmldir / MANIFEST, out, jobs)
+    # One edition prints while Sphinx writes the next (they share the doctrees, so
+    # the Sphinx runs themselves stay one after the other).
+    with ThreadPoolExecutor(max_workers=len(editions) or 1) as pool:
+        printing = []
+        for edition in editions:
+            htmldir = build / "handout-html" / edition / selection.replace(":", "-")
+            if htmldir.exists():
+                shutil.rmtree(htmldir)  # nothing left over from an earlier build may be served
+            if sphinx_handouts(selection, edition, htmldir, build / "doctrees", source, conf):
+                print(f"Sphinx could not write the {edition} edition's handouts", file=sys.stderr)
+                return 1
+            printing.append(pool.submit(print_all, htmldir / MANIFEST, out, jobs))
+        for done in printing:
+            results += done.result()
     if selection == "all":
         wanted = {r.html.with_suffix(".pdf").name for r in results}
         for stale in out.glob("*.pdf"):
