@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .articles import setup_articles
+from .assessment import setup_assessment
 from .caches import setup_caches
 from .citations import setup_citations
 from .config import setup_config
@@ -49,6 +50,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_guard(app)
     setup_mathml(app)
     setup_questions(app)
+    setup_assessment(app)
     setup_domain(app)
     setup_listings(app)
     setup_navigation(app)

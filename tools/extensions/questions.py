@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -46,13 +47,30 @@ class instructor_note(nodes.General, nodes.Element):
 
 
 class QuestionDirective(SphinxDirective):
+    """A question; with ``:marks:`` an exam-style one (tariff, AO, objectives, mark scheme)."""
+
     has_content = True
-    option_spec: ClassVar[OptionSpec] = {}
+    option_spec: ClassVar[OptionSpec] = {
+        "marks": directives.unchanged,
+        "ao": directives.unchanged,
+        "objectives": directives.unchanged,
+        "label": directives.unchanged,
+    }
 
     def run(self) -> list[nodes.Node]:
-        node = question()
+        from .assessment import _aos, _numbers, mark_scheme
+
+        marks = self.options.get("marks", "").strip()
+        node = question(
+            marks=int(marks) if marks.isdigit() else None,
+            ao=_aos(self.options.get("ao")),
+            objectives=_numbers(self.options.get("objectives")),
+            label=self.options.get("label", "").strip(),
+        )
         self.set_source_info(node)
         node += self.parse_content_to_nodes(allow_section_headings=False)
+        for scheme in node.findall(mark_scheme):
+            scheme["marks"] = node["marks"]
         answers = list(node.findall(answer))
         if len(answers) != 1:
             logger.warning(
@@ -95,12 +113,14 @@ def number_questions(app: Sphinx, doctree: nodes.document) -> None:
 
 def keep_for_edition(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Remove what this output must not contain, before it is written or indexed."""
+    from .assessment import mark_scheme, quiz_key
+
     if app.builder.format == "html":
-        drop: tuple[type[nodes.Element], ...] = (instructor_note,)
+        drop: tuple[type[nodes.Element], ...] = (instructor_note, mark_scheme)
     elif app.config.course_edition == "instructor":
         drop = ()
     else:
-        drop = (answer, instructor_note)
+        drop = (answer, instructor_note, mark_scheme, quiz_key)
     for cls in drop:
         for node in list(doctree.findall(cls)):
             node.parent.remove(node)
@@ -109,10 +129,29 @@ def keep_for_edition(app: Sphinx, doctree: nodes.document, docname: str) -> None
 # --- HTML -------------------------------------------------------------------
 
 
+def question_label(node: question) -> str:
+    """ "Question 2 [4 marks] AO1": the number, then the tariff and AO where given."""
+    from .assessment import tariff
+
+    label = f"Question {node.get('number', '')}"
+    if node.get("marks"):
+        label += f" {tariff(int(node['marks']))}"
+    if node.get("ao"):
+        label += " " + ", ".join(node["ao"])
+    return label
+
+
 def visit_question_html(self: HTML5Translator, node: question) -> None:
+    from .assessment import tariff
+
+    label = f"Question {node.get('number', '')}"
+    if node.get("marks"):
+        label += f' <span class="course-tariff">{tariff(int(node["marks"]))}</span>'
+    if node.get("ao"):
+        label += f' <span class="course-ao">{", ".join(node["ao"])}</span>'
     self.body.append(
         self.starttag(node, "div", CLASS="course-question")
-        + f'<p class="course-question-label">Question {node.get("number", "")}</p>\n'
+        + f'<p class="course-question-label">{label}</p>\n'
     )
 
 
@@ -195,7 +234,7 @@ def depart_note_latex(self: LaTeXTranslator, node: instructor_note) -> None:
 
 def visit_question_text(self: TextTranslator, node: question) -> None:
     self.new_state(0)
-    self.add_text(f"Question {node.get('number', '')}. ")
+    self.add_text(f"{question_label(node)}. ")
 
 
 def depart_question_text(self: TextTranslator, node: question) -> None:
