@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .assessment import prerequisite_order
 from .taxonomy import Taxonomy
 
 RELATED_LIMIT = 5
@@ -36,6 +37,8 @@ class ArticleRecord:
     objectives: tuple[str, ...] = ()
     show_related: bool = True
     related_line: int = 1
+    prerequisites: tuple[str, ...] = ()
+    order: int | None = None
 
     @property
     def card(self) -> tuple[str, str, str, str | None]:
@@ -97,9 +100,22 @@ class Catalog:
         )
 
     def in_course(self, slug: str) -> list[ArticleRecord]:
-        """A course's articles in course order: category by category."""
+        """A course's articles in course order: categories in taxonomy order; within one,
+        the articles' ``order`` key, then title; then moved after their prerequisites.
+        """
         course = self.taxonomy.course(slug)
-        return [rec for cat in course.categories for rec in self.in_category(cat.slug)]
+        given = [
+            rec
+            for cat in course.categories
+            for rec in sorted(
+                self.in_category(cat.slug),
+                key=lambda r: (r.order is None, r.order or 0, *self._title_key(r)),
+            )
+        ]
+        order = prerequisite_order(
+            [r.slug for r in given], {r.slug: r.prerequisites for r in given}
+        )
+        return [self.by_slug[s] for s in order]
 
     def count(self, kind: str, slug: str) -> int:
         if kind == "category":
@@ -123,8 +139,12 @@ class Catalog:
     def related(self, slug: str, limit: int = RELATED_LIMIT) -> list[ArticleRecord]:
         """Explicit ``related`` first, then articles that list this one, then suggestions.
 
-        Suggestions rank by shared topics, then same category, then adjacent
-        level, then shared keywords; ties go by title, so the order is stable.
+        Only the article's own ``related`` list may reach past the next level: a
+        Year 7 reader is never sent to a university page by a guess. Everything
+        else (articles that list this one, and suggestions) is at the same level
+        or one level step away. Suggestions rank by shared topics, then same
+        category, then same level before adjacent, then shared keywords; ties go
+        by title, so the order is stable.
         """
         if slug in self._related_cache:
             return self._related_cache[slug]
@@ -141,7 +161,12 @@ class Catalog:
                     chosen.append(cand)
 
         take(self.by_slug[s] for s in rec.related if s in self.by_slug)
-        take(sorted(self.referenced_by.get(slug, []), key=lambda c: self._rank(rec, c)))
+        take(
+            sorted(
+                (c for c in self.referenced_by.get(slug, []) if self._adjacent(rec, c)),
+                key=lambda c: self._rank(rec, c),
+            )
+        )
         if len(chosen) < limit:
             take(self._suggestions(rec, seen, limit - len(chosen)))
         self._related_cache[slug] = chosen
@@ -150,23 +175,25 @@ class Catalog:
     def _scores(self, rec: ArticleRecord, cand: ArticleRecord) -> tuple[int, int, int, int]:
         shared_topics = len(self._topic_sets[rec.slug] & self._topic_sets[cand.slug])
         same_category = int(rec.category is not None and rec.category == cand.category)
-        adjacent = int(self._adjacent(rec, cand))
+        same_level = int(rec.level is not None and rec.level == cand.level)
         shared_keywords = len(self._keyword_sets[rec.slug] & self._keyword_sets[cand.slug])
-        return shared_topics, same_category, adjacent, shared_keywords
+        return shared_topics, same_category, same_level, shared_keywords
 
     def _rank(self, rec: ArticleRecord, cand: ArticleRecord) -> tuple[int | str, ...]:
         t, c, a, k = self._scores(rec, cand)
         return (-t, -c, -a, -k, *self._title_key(cand))
 
     def _adjacent(self, rec: ArticleRecord, cand: ArticleRecord) -> bool:
+        """Same level or one step away; an article without a level fits any level."""
         if rec.level is None or cand.level is None:
-            return False
+            return True
         return abs(self._level_pos[rec.level] - self._level_pos[cand.level]) <= 1
 
     def _suggestions(self, rec: ArticleRecord, seen: set[str], wanted: int) -> list[ArticleRecord]:
         # Candidates that share a topic, the category or a keyword get a full
-        # score; those related only by an adjacent level all score (0, 0, 1, 0)
-        # and so come in title order, straight from the per-level lists.
+        # score; those related only by level come after them, same level first,
+        # in title order, straight from the per-level lists. Nothing more than
+        # one level step away is a candidate at all.
         pool: dict[str, ArticleRecord] = {}
         for topic in rec.topics:
             pool.update((c.slug, c) for c in self.by_topic.get(topic, []))
@@ -174,24 +201,27 @@ class Catalog:
             pool.update((c.slug, c) for c in self.by_category.get(rec.category, []))
         for kw in _keywords(rec):
             pool.update((c.slug, c) for c in self.by_keyword.get(kw, []))
-        scored = sorted((self._rank(rec, c), c) for s, c in pool.items() if s not in seen)
-        level_only_key = (0, 0, -1, 0)
-        above = [c for key, c in scored if key[:4] < level_only_key]
-        below = [c for key, c in scored if key[:4] > level_only_key]
+        scored = sorted(
+            (self._rank(rec, c), c)
+            for s, c in pool.items()
+            if s not in seen and self._adjacent(rec, c)
+        )
+        above = [c for _, c in scored]
         level_only: list[ArticleRecord] = []
         if len(above) < wanted and rec.level is not None:
             pos = self._level_pos[rec.level]
-            lists = [
+            same = self.by_level.get(rec.level, [])
+            nearby = [
                 self.by_level.get(lv.slug, [])
                 for lv in self.taxonomy.levels
-                if abs(self._level_pos[lv.slug] - pos) <= 1
+                if abs(self._level_pos[lv.slug] - pos) == 1
             ]
-            for cand in heapq.merge(*lists, key=self._title_key):
+            for cand in [*same, *heapq.merge(*nearby, key=self._title_key)]:
                 if len(above) + len(level_only) >= wanted:
                     break
                 if cand.slug not in seen and cand.slug not in pool:
                     level_only.append(cand)
-        return (above + level_only + below)[:wanted]
+        return (above + level_only)[:wanted]
 
     # --- similar categories --------------------------------------------------
 

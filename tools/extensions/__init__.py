@@ -13,6 +13,7 @@ from .assessment import setup_assessment
 from .caches import setup_caches
 from .citations import setup_citations
 from .config import setup_config
+from .coursemap import setup_coursemap
 from .domain import setup_domain
 from .gcpolicy import setup_gcpolicy
 from .generate import setup_generate
@@ -55,6 +56,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_listings(app)
     setup_navigation(app)
     setup_articles(app)
+    setup_coursemap(app)
     setup_generate(app)
     setup_incremental(app)
     setup_handouts(app)

@@ -112,6 +112,14 @@ class TermTip:
 
 
 @dataclass(frozen=True)
+class CourseMap:
+    """A course's articles in course order, and which builds on which (slug pairs)."""
+
+    articles: tuple[tuple[str, Link], ...]  # (slug, link)
+    edges: tuple[tuple[str, str], ...]  # (prerequisite, article)
+
+
+@dataclass(frozen=True)
 class PageView:
     """Everything on one page that comes from other pages."""
 
@@ -122,6 +130,8 @@ class PageView:
     neighbours: tuple[Link | None, Link | None]
     description: str | None
     citations: tuple[str, ...]
+    prerequisites: tuple[Link, ...] = ()
+    course_map: CourseMap | None = None
 
     def listing(self, key: ListingKey) -> Listing | None:
         return dict(self.listings).get(key)
@@ -309,9 +319,25 @@ def course_of(env: BuildEnvironment, docname: str | None) -> str | None:
 
 
 def _neighbours(env: BuildEnvironment, docname: str) -> tuple[Link | None, Link | None]:
-    """Previous and next page, kept only within the page's course."""
+    """Previous and next page, kept only within the page's course.
+
+    Between articles of a course they follow course order (Catalog.in_course:
+    categories, ``order``, prerequisites, title); elsewhere the contents order.
+    """
     course = course_of(env, docname)
     rel = relations(env).get(docname, [None, None, None])
+    record = course_domain(env).articles.get(docname) if is_article(docname) else None
+    if record is not None and record.course:
+        ordered = catalog_of(env).in_course(record.course)
+        at = [r.docname for r in ordered].index(docname) if record in ordered else -1
+        if at >= 0:
+            before = Link(ordered[at - 1].docname, ordered[at - 1].title) if at > 0 else None
+            after = (
+                Link(ordered[at + 1].docname, ordered[at + 1].title)
+                if at + 1 < len(ordered)
+                else None
+            )
+            return before, after
     out: list[Link | None] = []
     for neighbour in rel[1:3]:
         if neighbour is None or (course is not None and course_of(env, neighbour) != course):
@@ -359,6 +385,28 @@ def _terms(env: BuildEnvironment, domain: CourseDomain, docname: str) -> tuple[T
     return tuple(tips[a] for a in sorted(tips))
 
 
+def _prerequisites(catalog: Catalog, docname: str) -> tuple[Link, ...]:
+    """The articles an article builds on ("Before you start"), by their current titles."""
+    record = catalog.by_slug.get(paths.article_slug(docname)) if is_article(docname) else None
+    if record is None:
+        return ()
+    found = (catalog.by_slug.get(s) for s in record.prerequisites)
+    return tuple(Link(r.docname, r.title) for r in found if r is not None)
+
+
+def _course_map(catalog: Catalog, docname: str) -> CourseMap | None:
+    """On a course page: its articles in course order and their prerequisites."""
+    generated = paths.parse_generated(docname)
+    if generated is None or generated[0] != Kind.COURSE:
+        return None
+    records = catalog.in_course(generated[1])
+    slugs = {r.slug for r in records}
+    return CourseMap(
+        tuple((r.slug, Link(r.docname, r.title)) for r in records),
+        tuple((p, r.slug) for r in records for p in r.prerequisites if p in slugs),
+    )
+
+
 def _compute(env: BuildEnvironment, docname: str) -> PageView:
     domain = course_domain(env)
     catalog = catalog_of(env)
@@ -377,6 +425,8 @@ def _compute(env: BuildEnvironment, docname: str) -> PageView:
         neighbours=_neighbours(env, docname),
         description=page_description(env, docname),
         citations=_citations(env, docname),
+        prerequisites=_prerequisites(catalog, docname),
+        course_map=_course_map(catalog, docname),
     )
 
 
