@@ -6,6 +6,8 @@ configuration and the taxonomy here, our extensions in ``tools/extensions/``.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import sys
 from pathlib import Path
@@ -24,6 +26,12 @@ language = "en"
 SITE_URL = os.environ.get("COURSE_SITE_URL", "https://open-psychology-course.github.io/course/")
 #: Where the sources live, for "edit this page" links.
 REPOSITORY_URL = "https://github.com/open-psychology-course/course"
+
+# sphinxext-opengraph prints "matplotlib is not installed, social cards will not
+# be generated" when it is imported; social cards are off (ogp_social_cards
+# below), so import it once here with that notice swallowed.
+with contextlib.redirect_stdout(io.StringIO()):
+    import sphinxext.opengraph  # noqa: F401
 
 extensions = [
     "myst_parser",
