@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tools.course.assessment import ASSESSMENT_DIRECTIVES, extract
 from tools.course.checker import parse_page, prose_text
 from tools.course.frontmatter import read_front_matter
 from tools.course.glossary import load_terms
@@ -21,9 +22,9 @@ ROLE = re.compile(r"\{term\}`([^`]*)`")  # may span a line break
 
 
 def body_words(path: Path) -> int:
-    """Words of the article's running text: not its review questions, answers or notes."""
+    """Words of the article's running text: not its questions, quizzes, answers or notes."""
     page = parse_page(path)
-    return len(prose_text(page, skip=("question", "answer", "instructor-note")).split())
+    return len(prose_text(page, skip=(*ASSESSMENT_DIRECTIVES, "instructor-note")).split())
 
 
 def front(path: Path) -> dict[str, object]:
@@ -48,9 +49,14 @@ def test_article_has_every_required_part(path: Path) -> None:
         assert data.get(key), f"{path.name}: front matter lacks {key}"
     words = body_words(path)
     assert 600 <= words <= 1200, f"{path.name}: {words} words of running text"
-    questions = text.count("::::{question}")
-    assert 3 <= questions <= 5, f"{path.name}: {questions} review questions"
-    assert text.count(":::{answer}") == questions
+    objectives = data["objectives"]
+    assert isinstance(objectives, list)
+    found = extract(parse_page(path), path.stem, objectives)
+    assert found.problems == [], f"{path.name}: {found.problems}"  # answers, coverage, ids
+    review = [q for q in found.questions if q.scheme is None]
+    assert 3 <= len(review) <= 5, f"{path.name}: {len(review)} review questions"
+    assert any(q.scheme for q in found.questions), f"{path.name}: no question with a mark scheme"
+    assert 4 <= len(found.quiz_items) <= 6, f"{path.name}: {len(found.quiz_items)} quiz items"
     assert text.count(":::{instructor-note}") == 1
     assert len(set(ROLE.findall(text))) >= 3, f"{path.name}: too few glossary terms"
     assert re.search(r"\{cite:[tp]\}`", text), f"{path.name}: no citations"
