@@ -90,6 +90,8 @@ MEASURES = (
     "noop_s",
     "peak_rss_mb",
     "article_kb",
+    "search_index_kb",  # Pagefind's index (every file under pagefind/)
+    "searchindex_js_kb",  # Sphinx's searchindex.js, loaded whole by search.html
 )
 #: Document pages of the site, and how many each incremental build rewrote.
 PAGES = ("pages", "written_body", "written_category", "written_noop")
@@ -306,6 +308,11 @@ def measure(n: int, runs: int, folder: Path) -> dict[str, float]:
         "noop_s": statistics.median(timings["noop"]),
         "peak_rss_mb": max(rss),
         "article_kb": page.stat().st_size / 1024,
+        "search_index_kb": sum(
+            f.stat().st_size for f in (page.parents[1] / "pagefind").rglob("*") if f.is_file()
+        )
+        / 1024,
+        "searchindex_js_kb": (page.parents[1] / "searchindex.js").stat().st_size / 1024,
         "pages": len(stamps(folder / "out" / "html", docs)),
         **written,
         "jobs": jobs,
