@@ -25,7 +25,7 @@ def test_article_role_links_with_target_title(site: Any) -> None:
 def test_taxonomy_roles_link_to_generated_pages(site: Any) -> None:
     page = soup(site, "articles/paying-attention.html")
     links = {a.get_text(): a["href"] for a in page.select("article p a.reference.internal")}
-    assert links["Basics for Junior Course"] == "../browse/categories/junior-basics.html"
+    assert links["Junior · Basics"] == "../browse/categories/junior-basics.html"
     assert links["Memory"] == "../browse/topics/memory.html"
     assert links["Senior"] == "../browse/levels/senior.html"
 
@@ -84,11 +84,11 @@ def test_related_cards_show_level_badge_and_summary(site: Any) -> None:
 def test_similar_categories_with_counts(site: Any) -> None:
     text = main_text(site, "articles/remembering.html")
     assert "Similar categories" in text
-    assert "At other levels: Basics for Senior Course (1)" in text
-    assert "In this course: Growing for Junior Course (1)" in text
+    assert "At other levels: Senior · Basics (1)" in text
+    assert "In this course: Junior · Growing (1)" in text
     assert "Topics: Attention (1) · Learning (1)" in text
     category = main_text(site, "browse/categories/junior-basics.html")
-    assert "At other levels: Basics for Senior Course (1)" in category
+    assert "At other levels: Senior · Basics (1)" in category
     assert "Topics: Memory (3) · Attention (1) · Learning (1)" in category
 
 

@@ -34,7 +34,7 @@ def test_every_taxonomy_entry_gets_a_page(site: Any) -> None:
         "topics.html",
     ]:
         assert (out / rel).is_file(), rel
-    assert "Basics for Junior Course" in main_text(site, "browse/categories/junior-basics.html")
+    assert "Junior · Basics" in main_text(site, "browse/categories/junior-basics.html")
     assert "Junior basics." in main_text(site, "browse/categories/junior-basics.html")
 
 

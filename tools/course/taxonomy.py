@@ -138,9 +138,18 @@ class Taxonomy:
         return self._index["topic"][slug]  # type: ignore[no-any-return]
 
     def category_label(self, slug: str) -> str:
-        """Unambiguous title: six courses have an 'Introduction to Psychology'."""
+        """Unambiguous title, as a reader says it: six courses have an 'Introduction to Psychology'.
+
+        A level with one course is a school year: "Year 10 · Human Development"
+        (the level's title without its bracketed note). A level with several
+        courses offers modules: "Cognitive Processes — Cognitive Psychology module".
+        """
         cat = self.category(slug)
-        return f"{cat.title} for {self.course(cat.course).title}"
+        level = self.level(cat.level)
+        if len(level.courses) == 1:
+            short = re.sub(r"\s*\([^)]*\)\s*$", "", level.title) or level.title
+            return f"{short} · {cat.title}"
+        return f"{cat.title} — {self.course(cat.course).title} module"
 
     def category_order(self) -> dict[str, int]:
         """Position of each category in course order, for sorting."""
