@@ -40,7 +40,9 @@ class CourseXRefRole(XRefRole):
     """``{article}`slug``` and friends: always the ``course`` domain, whatever the page's default."""
 
     def __init__(self, kind: str) -> None:
-        super().__init__(warn_dangling=True)
+        # Text, not code: a link to a page reads as prose ("developed in The
+        # Working Memory Model"), not in the monospace font of a code literal.
+        super().__init__(warn_dangling=True, innernodeclass=nodes.inline)
         self.kind = kind
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
@@ -194,7 +196,13 @@ class CourseDomain(Domain):
         if not node.get("refexplicit"):
             contnode = contnode.deepcopy()
             contnode.children = [nodes.Text(title)]
-        return make_refnode(builder, fromdocname, docname, "", contnode, title)
+        ref = make_refnode(builder, fromdocname, docname, "", contnode, title)
+        uri = str(ref.get("refuri", ""))
+        if builder.format == "handout" and "://" in uri:
+            # On paper a link is only its words: a page outside this handout
+            # prints its web address after its title.
+            ref += nodes.inline("", f" ({uri})", classes=["course-address"])
+        return ref
 
     def resolve_any_xref(
         self,
