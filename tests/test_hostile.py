@@ -521,35 +521,47 @@ def chromium() -> Iterator[Any]:
         browser.close()
 
 
+LINKS = "article a, area"
+FOCUSABLE = "article a[href], article button, article summary, article [tabindex], area"
+
+
 def dialogs_when_used(browser: Any, url: str) -> list[str]:
     """Open *url*, click every link of the page's content and image maps, press Enter on
-    every focusable element, click the middle of the page: the dialogs that opened."""
+    every focusable element, click the middle of the page: the dialogs that opened.
+
+    Each action gets a fresh tab (a click may navigate away); popups count too.
+    """
     opened: list[str] = []
     context = browser.new_context()
-    context.on(
-        "page", lambda page: page.on("dialog", lambda d: (opened.append(d.message), d.dismiss()))
-    )
-    tab = context.new_page()
-    tab.on("dialog", lambda d: (opened.append(d.message), d.dismiss()))
-    tab.goto(url)
-    count = tab.locator("article a, area").count()
-    for i in range(count):
+
+    def dismiss(dialog: Any) -> None:
+        opened.append(dialog.message)
+        dialog.dismiss()
+
+    context.on("page", lambda page: page.on("dialog", dismiss))
+
+    def act(action: Callable[[Any], None]) -> None:
+        tab = context.new_page()
         tab.goto(url)
-        with contextlib.suppress(Exception):
-            tab.locator("article a, area").nth(i).evaluate("e => e.click()")
-            tab.wait_for_timeout(50)
-    tab.goto(url)
-    focusable = "article a[href], article button, article summary, article [tabindex], area"
-    for i in range(tab.locator(focusable).count()):
-        tab.goto(url)
-        with contextlib.suppress(Exception):
-            tab.locator(focusable).nth(i).focus()
+        with contextlib.suppress(Exception):  # a click that navigates away, a hidden element
+            action(tab)
+            tab.wait_for_timeout(100)
+        tab.close()
+
+    probe = context.new_page()
+    probe.goto(url)
+    links, focusable = probe.locator(LINKS).count(), probe.locator(FOCUSABLE).count()
+    probe.close()
+    for i in range(links):
+        act(lambda tab, i=i: tab.locator(LINKS).nth(i).evaluate("e => e.click()"))
+    for i in range(focusable):
+
+        def enter(tab: Any, i: int = i) -> None:
+            tab.locator(FOCUSABLE).nth(i).focus()
             tab.keyboard.press("Enter")
-            tab.wait_for_timeout(50)
-    tab.goto(url)
-    with contextlib.suppress(Exception):
-        tab.mouse.click(400, 400)
-        tab.wait_for_timeout(50)
+
+        act(enter)
+    act(lambda tab: tab.mouse.click(400, 400))
     context.close()
     return opened
 
@@ -636,3 +648,17 @@ def test_read_the_docs_builds_with_the_guarded_configuration() -> None:
     build = next(c for c in rtd["build"]["commands"] if "sphinx" in c)
     assert "-c conf" in build
     assert " -D " not in build and " -C " not in build
+
+
+@pytest.mark.slow
+def test_the_browser_probe_sees_a_dialog_when_one_opens(chromium: Any, tmp_path: Path) -> None:
+    """The probe above can fail: on a page with neither layer, it sees the dialogs."""
+    (tmp_path / "p.html").write_text(
+        "<!doctype html><html><body><article>"
+        '<a href="javascript:alert(1)">one</a>'
+        '<button onclick="alert(2)">two</button>'
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    with served(tmp_path) as base:
+        assert sorted(set(dialogs_when_used(chromium, base + "p.html"))) == ["1", "2"]
