@@ -138,7 +138,9 @@
         if (!fb.hidden) said.push(fb.textContent.trim());
       });
       if (!explanation.hidden && explanation.textContent.trim()) said.push(explanation.textContent.trim());
-      status.textContent = (right ? "Correct. " : "Not quite. ") + said.join(" ");
+      status.textContent = right ? "Right answer." : "Not the right answer yet.";
+      var spoken = el("span", "course-quiz-sr", " " + said.join(" "));
+      status.appendChild(spoken);
       check.hidden = true;
       retry.hidden = false;
       retry.focus();
