@@ -138,15 +138,16 @@ class ListingRenderer:
         self._folder: str | None = None
 
     def _once(
-        self, todoc: str, value: Hashable, make: Callable[[], list[nodes.Node]]
+        self, targets: Iterable[str], value: Hashable, make: Callable[[], list[nodes.Node]]
     ) -> list[nodes.Node]:
-        """*make*'s nodes, or what the translator wrote for them on an earlier page."""
+        """*make*'s nodes (linking to *targets*), or what the translator wrote for them
+        on an earlier page."""
         if self.translator is None:
             return make()
         if self._folder is None:
             self._folder = posixpath.dirname(self.builder.get_target_uri(self.docname))
         # A relative link looks the same from every page in a folder, except on its own page.
-        place = "\0" + self.docname if todoc == self.docname else self._folder
+        place = "\0" + self.docname if self.docname in targets else self._folder
         cache = _MARKUP.get(self.builder.env)
         key = (self.builder.name, place, value)
         markup = cache.get(key)
@@ -189,7 +190,8 @@ class ListingRenderer:
                 return [para]
             return [_plain_list(self._plain_card(card) for card in data.cards)]
         grid = _grid(
-            (self._once(c.docname, c, partial(self.card, c))[0] for c in data.cards), data.columns
+            (self._once((c.docname,), c, partial(self.card, c))[0] for c in data.cards),
+            data.columns,
         )
         if data.heading is None:
             return [grid]
@@ -229,14 +231,19 @@ class ListingRenderer:
         title = "Similar categories"
         block += nodes.rubric(title, title, classes=["course-block-title"])
         for label, entries in data.groups:
-            para = nodes.paragraph(classes=["course-similar-group"])
-            para += nodes.strong(label + ": ", label + ": ")
-            for i, entry in enumerate(entries):
-                if i:
-                    para += nodes.Text(" · ")
-                para += self._once(entry.docname, entry, partial(self.counted, entry))
-            block += para
+            # One line per group; articles of a category share most of them.
+            targets = [e.docname for e in entries]
+            block += self._once(targets, (label, entries), partial(self._group, label, entries))
         return [block]
+
+    def _group(self, label: str, entries: tuple[CountedLink, ...]) -> list[nodes.Node]:
+        para = nodes.paragraph(classes=["course-similar-group"])
+        para += nodes.strong(label + ": ", label + ": ")
+        for i, entry in enumerate(entries):
+            if i:
+                para += nodes.Text(" · ")
+            para += self.counted(entry)
+        return [para]
 
     def counted(self, entry: CountedLink) -> list[nodes.Node]:
         count = f" ({entry.count})"

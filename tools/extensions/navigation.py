@@ -171,8 +171,12 @@ class NavTree:
         if any(n.docname in current for n in entries):
             items["classes"].append("current")
         folder = posixpath.dirname(pagename)
+        run: list[str] = []  # consecutive translated branches, kept as one node
         for node in entries:
             if node.docname in current:
+                if run:
+                    items += translated(markup="".join(run))
+                    run = []
                 items += self._item(node, depth, pagename, current, builder)
                 continue
             # Branches off the current page's path look the same from every page
@@ -182,7 +186,9 @@ class NavTree:
             if markup is None:
                 item = self._item(node, depth, pagename, current, builder)
                 markup = self._translated[key] = translate(self._translator(builder), [item])
-            items += translated(markup=markup)
+            run.append(markup)
+        if run:
+            items += translated(markup="".join(run))
         return items
 
     def _item(
