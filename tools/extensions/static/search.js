@@ -266,14 +266,16 @@
       open();
       panel.setAttribute("aria-busy", "true");
       let pf;
+      let results;
+      let data;
       try {
         pf = await loadPagefind();
+        ({ results, data } = await search(pf, query, picked));
       } catch (error) {
         panel.removeAttribute("aria-busy");
         status.textContent = "Search as you type is unavailable; press Enter for the search page.";
         return;
       }
-      let { results, data } = await search(pf, query, picked);
       let shownQuery = query;
       suggest.hidden = true;
       // Few results: perhaps a misspelling. A word that is in no title or glossary
