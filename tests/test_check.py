@@ -163,11 +163,28 @@ def test_whole_docs_checks_clean() -> None:
     assert done.returncode == 0, done.stdout
 
 
-def test_scaffold_passes_check(docs: Path) -> None:
+def test_scaffold_guidance_is_an_error_at_its_line_until_replaced(docs: Path) -> None:
     taxonomy = load_taxonomy(docs / "taxonomy.yaml")
     path = create_article(docs, taxonomy, "How We Forget Things", "junior-basics")
     assert path.name == "how-we-forget-things.md"
-    assert [f.code for f in check_paths([path], docs, taxonomy) if f.severity == "error"] == []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    errors = [f for f in check_paths([path], docs, taxonomy) if f.severity == "error"]
+    assert errors and {f.code for f in errors} == {"SK001"}
+    for finding in errors:
+        quoted = finding.message.split("'")[1]
+        assert quoted.split()[0] in lines[finding.line - 1], finding
+    summary = next(f for f in errors if "what this article covers" in f.message)
+    assert lines[summary.line - 1].startswith("summary:")
+    # Replaced by the contributor's own words (re-wrapped or not): the page passes.
+    flagged = {f.line for f in errors} - {summary.line}
+    own = [line for n, line in enumerate(lines, 1) if n not in flagged]
+    text = "\n".join(own).replace(lines[summary.line - 1], "summary: Why memories fade.")
+    text = text.replace("objectives:", "objectives:\n  - Explain decay and interference.")
+    text = text.replace("::::{question}", "::::{question}\nWhy do we forget?")
+    text = text.replace(":::{answer}", ":::{answer}\nDecay and interference.")
+    text = text.replace(":::{instructor-note}", ":::{instructor-note}\nAsk for an example.")
+    path.write_text(text, encoding="utf-8")
+    assert [f for f in check_paths([path], docs, taxonomy) if f.severity == "error"] == []
 
 
 def test_scaffold_refuses_unknown_category_and_existing_slug(docs: Path) -> None:

@@ -44,6 +44,7 @@ gate publishes the page. The build's guard (guard.py) checks again after parsing
 | SEC013 | error    | no symbolic links under docs/ |
 | SEC014 | error    | images are raster files or SVG that passes the SVG allowlist |
 | RD001  | warning  | reading grade within the band set for the article's level |
+| SK001  | error    | no guidance text left from the `course new` skeleton |
 
 Questions, quizzes, mark schemes and prerequisites (AS, MS, QZ and PRE codes)
 are checked by tools/course/assessment.py, which lists its codes; the build
@@ -59,7 +60,7 @@ from pathlib import Path
 
 from pybtex.database import parse_file  # type: ignore[import-untyped]
 
-from . import assessment, glossary, safety
+from . import assessment, glossary, safety, scaffold
 from .frontmatter import (
     ARTICLES_DIR,
     FrontMatter,
@@ -176,6 +177,7 @@ class PageChecker:
         if self.is_article:
             # Front matter that failed closed reaches the build as none at all (FM004 too).
             self.check_article(self.gate.front_matter)
+            self.check_guidance()
         else:
             self.check_assessment((), 1)
         self.check_headings()
@@ -210,6 +212,16 @@ class PageChecker:
         if meta.category:
             self.check_reading_grade(meta.category)
         self.check_assessment(meta.objectives, meta.line_of("objectives"))
+
+    def check_guidance(self) -> None:
+        """The skeleton's guidance sentences are placeholders, never content."""
+        for line, sentence in scaffold.leftover_guidance(self.page.text):
+            self.add(
+                line,
+                "SK001",
+                f"guidance text from `course new` is still here ({sentence!r}): "
+                "replace it with your own words",
+            )
 
     def check_assessment(self, objectives: tuple[str, ...], line: int) -> None:
         """Questions, quizzes and mark schemes: the rules of tools/course/assessment.py."""

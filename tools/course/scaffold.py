@@ -1,7 +1,8 @@
 """``course new``: a correctly filed article with complete front matter and a skeleton.
 
-The skeleton passes ``course check`` and the strict build as it is, so a
-contributor starts from a page that works and replaces the guidance text.
+The skeleton is well formed, so a contributor starts from a page that builds;
+its guidance sentences (``GUIDANCE``) are an error in ``course check`` until
+they are replaced, so a page cannot be published still holding them.
 """
 
 from __future__ import annotations
@@ -25,49 +26,79 @@ def slugify(title: str) -> str:
     return re.sub(r"-{2,}", "-", text)
 
 
+#: The guidance sentences of the skeleton, as ``course check`` recognises them
+#: (whitespace may differ: a contributor may re-wrap a paragraph).
+GUIDANCE = (
+    "reader what this article covers.",
+    "Describe the main idea of this article in your own words.",
+    "Explain why it matters, with an everyday example.",
+    "Evaluate one piece of evidence about it.",
+    "Open with a question or an everyday example that a",
+    "then say in two or three sentences what the article will explain.",
+    "The learning objectives above are shown in a box at the top of the page.",
+    "Explain the idea in short paragraphs.",
+    "Link key terms to the glossary with the term role,",
+    "Describe what research has found, and where it falls short.",
+    "Write a question a student should be able to answer after reading?",
+    "Write the model answer, as a teacher would mark it.",
+    "A teaching idea, or a common misconception and how to address it.",
+)
+_GUIDANCE_RE = [re.compile(r"\s+".join(map(re.escape, g.split()))) for g in GUIDANCE]
+
+
+def leftover_guidance(text: str) -> list[tuple[int, str]]:
+    """(line, sentence) for each skeleton guidance sentence still in a page's text."""
+    found = []
+    for guidance, pattern in zip(GUIDANCE, _GUIDANCE_RE, strict=True):
+        for match in pattern.finditer(text):
+            found.append((text.count("\n", 0, match.start()) + 1, guidance))
+    return sorted(found)
+
+
 def skeleton(title: str, category: str, taxonomy: Taxonomy) -> str:
     cat = taxonomy.category(category)
     level = taxonomy.level(cat.level)
+    g = GUIDANCE
     return f"""---
 category: {category}
 topics: []
 related: []
-summary: One sentence that tells a {level.title} reader what this article covers.
+summary: One sentence that tells a {level.title} {g[0]}
 objectives:
-  - Describe the main idea of this article in your own words.
-  - Explain why it matters, with an everyday example.
-  - Evaluate one piece of evidence about it.
+  - {g[1]}
+  - {g[2]}
+  - {g[3]}
 keywords: []
 ---
 
 # {title}
 
-Open with a question or an everyday example that a {level.title} reader
-recognises, then say in two or three sentences what the article will explain.
-The learning objectives above are shown in a box at the top of the page.
+{g[4]} {level.title} reader
+recognises, {g[5]}
+{g[6]}
 
 ## The main idea
 
-Explain the idea in short paragraphs. Link key terms to the glossary with the
-term role, cite real works with the cite roles, and link other articles with
+{g[7]}
+{g[8]} cite real works with the cite roles, and link other articles with
 the article role (CONTRIBUTING.md shows each one).
 
 ## Evidence and evaluation
 
-Describe what research has found, and where it falls short.
+{g[9]}
 
 ## Review questions
 
 ::::{{question}}
-Write a question a student should be able to answer after reading?
+{g[10]}
 
 :::{{answer}}
-Write the model answer, as a teacher would mark it.
+{g[11]}
 :::
 ::::
 
 :::{{instructor-note}}
-A teaching idea, or a common misconception and how to address it.
+{g[12]}
 :::
 
 ## References
