@@ -191,7 +191,9 @@ def parser() -> argparse.ArgumentParser:
         choices=["student", "instructor"],
         help="only this edition (repeatable; default: both)",
     )
-    handouts.add_argument("--jobs", type=int, default=2, help="handouts printed at once (default 2)")
+    handouts.add_argument(
+        "--jobs", type=int, default=2, help="handouts printed at once (default 2)"
+    )
     handouts.set_defaults(func=cmd_handouts)
 
     listing = sub.add_parser(

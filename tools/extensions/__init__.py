@@ -24,8 +24,8 @@ from .incremental import setup_incremental
 from .listings import setup_listings
 from .mathml import setup_mathml
 from .navigation import setup_navigation
-from .pagesource import setup_pagesource
 from .outputscan import setup_outputscan
+from .pagesource import setup_pagesource
 from .questions import setup_questions
 from .search import setup_search
 from .sitemap import setup_sitemap
