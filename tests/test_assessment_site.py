@@ -403,3 +403,31 @@ def test_quiz_page_has_no_serious_axe_violations(browser: Any, base_url: str) ->
         ]
         context.close()
     assert serious == [], "\n".join(serious)
+
+
+def test_course_page_offers_downloads_only_when_the_build_made_them(
+    site: Path, tmp_path: Path
+) -> None:
+    assert page(site, "browse/courses/junior-course.html").select_one("#course-downloads") is None
+    src = _root(tmp_path)
+    (tmp_path / "build" / "handouts").mkdir(parents=True)
+    (tmp_path / "build" / "exports").mkdir(parents=True)
+    (tmp_path / "build" / "handouts" / "junior-course-student.pdf").write_bytes(b"%PDF-1.4\n")
+    (tmp_path / "build" / "exports" / "junior-course.apkg").write_bytes(b"PK\x03\x04")
+    out = tmp_path / "html"
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-W", "-c", str(src), str(src), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    links = page(out, "browse/courses/junior-course.html").select("#course-downloads li a")
+    assert [a.get_text() for a in links] == [
+        "Student handout (PDF)",
+        "Anki deck of the course's terms and questions",
+    ]
+    course = out / "browse" / "courses"
+    for link in links:
+        assert (course / str(link["href"])).resolve().read_bytes()[:2] in (b"%P", b"PK")
+    assert page(out, "browse/courses/senior-course.html").select_one("#course-downloads") is None

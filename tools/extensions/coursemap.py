@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import shutil
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.ext.graphviz import graphviz
+from sphinx.util.osutil import relative_uri
 
 from tools.course.frontmatter import ArticleMeta, is_article
 
@@ -27,8 +30,11 @@ from .views import CourseMap, page_view
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 BEFORE_YOU_START = "Before you start"
+#: Where the site keeps the course downloads.
+DOWNLOADS = "_downloads/course"
 
 
 def before_you_start(app: Sphinx, doctree: nodes.document) -> None:
@@ -157,6 +163,45 @@ def add_course_map(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     (top if top is not None else doctree).append(section)
 
 
+def add_downloads(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """A course page offers its student handout and Anki deck when the build made them."""
+    if app.builder.format != "html":
+        return
+    downloads = page_view(app.env, docname).downloads
+    if not downloads:
+        return
+    section = nodes.section(ids=["course-downloads"], classes=["course-downloads"])
+    section += nodes.title("Downloads", "Downloads")
+    items = nodes.bullet_list()
+    here = app.builder.get_target_uri(docname)
+    for download in downloads:
+        uri = relative_uri(here, f"{DOWNLOADS}/{Path(download.path).name}")
+        para = nodes.paragraph()
+        para += nodes.reference("", download.label, refuri=uri)
+        para += nodes.Text(f" ({_size(download.size)})")
+        item = nodes.list_item()
+        item += para
+        items += item
+    section += items
+    top = doctree.next_node(nodes.section)
+    (top if top is not None else doctree).append(section)
+
+
+def copy_downloads(app: Sphinx, exception: BaseException | None) -> None:
+    """Every course's downloads into the site, whether or not its page was rewritten."""
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / DOWNLOADS
+    for docname in sorted(app.env.found_docs):
+        for download in page_view(app.env, docname).downloads:
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(download.path, target / Path(download.path).name)
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{max(1, size // 1000)} kB"
+
+
 def course_order_links(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -175,7 +220,25 @@ def course_order_links(
         )
 
 
+def absolute_download_folders(app: Sphinx, config: Config) -> None:
+    """``course_downloads`` folders are relative to conf.py's folder."""
+    config.course_downloads = [
+        str((Path(app.confdir) / folder).resolve()) for folder in config.course_downloads
+    ]
+
+
 def setup_coursemap(app: Sphinx) -> None:
+    app.add_config_value(
+        "course_downloads",
+        ["../build/handouts", "../build/exports"],
+        "env",
+        types=frozenset({list}),
+        description="Folders (from conf.py's) where a course's student PDF and Anki deck are "
+        "looked for; those found are offered on the course page (make html does not need them).",
+    )
+    app.connect("config-inited", absolute_download_folders)
+    app.connect("doctree-resolved", add_downloads)
+    app.connect("build-finished", copy_downloads)
     app.connect("doctree-read", before_you_start, priority=450)
     app.connect("doctree-read", record_order, priority=550)
     app.connect("doctree-resolved", add_course_map)

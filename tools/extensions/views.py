@@ -12,6 +12,7 @@ new cross-page feature reaches both or neither.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tools.course import paths
@@ -120,6 +121,37 @@ class CourseMap:
 
 
 @dataclass(frozen=True)
+class Download:
+    """A file a course page offers (student handout, Anki deck), found in the build."""
+
+    label: str
+    path: str  # absolute, in one of ``course_downloads``
+    size: int
+
+
+#: What a course page offers when the Pages workflow built it: (file name, label).
+COURSE_DOWNLOADS = (
+    ("{course}-student.pdf", "Student handout (PDF)"),
+    ("{course}.apkg", "Anki deck of the course's terms and questions"),
+)
+
+
+def _downloads(env: BuildEnvironment, docname: str) -> tuple[Download, ...]:
+    generated = paths.parse_generated(docname)
+    if generated is None or generated[0] != Kind.COURSE:
+        return ()
+    found = []
+    for pattern, label in COURSE_DOWNLOADS:
+        name = pattern.format(course=generated[1])
+        for folder in env.config.course_downloads:
+            path = Path(folder) / name
+            if path.is_file():
+                found.append(Download(label, str(path), path.stat().st_size))
+                break
+    return tuple(found)
+
+
+@dataclass(frozen=True)
 class PageView:
     """Everything on one page that comes from other pages."""
 
@@ -132,6 +164,7 @@ class PageView:
     citations: tuple[str, ...]
     prerequisites: tuple[Link, ...] = ()
     course_map: CourseMap | None = None
+    downloads: tuple[Download, ...] = ()
 
     def listing(self, key: ListingKey) -> Listing | None:
         return dict(self.listings).get(key)
@@ -427,6 +460,7 @@ def _compute(env: BuildEnvironment, docname: str) -> PageView:
         citations=_citations(env, docname),
         prerequisites=_prerequisites(catalog, docname),
         course_map=_course_map(catalog, docname),
+        downloads=_downloads(env, docname),
     )
 
 
