@@ -53,6 +53,7 @@ reports the same problems (tools/extensions/pagesource.py).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ from .gate import GateResult, gate_bytes, is_site_page
 from .paths import GENERATED_DIR
 from .reader import Page, read_bytes, role_target
 from .sourcetree import symlink_problems
-from .suggest import did_you_mean
+from .suggest import did_you_mean, nearest_citation
 from .taxonomy import SLUG_RE, Taxonomy
 
 TAXONOMY_ROLES = ("category", "topic", "level", "course", "subject")
@@ -299,12 +300,7 @@ class PageChecker:
             elif name.startswith("cite:"):
                 for key in (k.strip() for k in target.split(",")):
                     if key and key not in site.cite_keys:
-                        hint = did_you_mean(key, site.cite_keys)
-                        self.add(
-                            line,
-                            "REF003",
-                            f"{{cite}} key {key!r} is not in the bibliography{hint}",
-                        )
+                        self.add(line, "REF003", _missing_citation(key, site.cite_keys))
             elif name == "download":
                 self.check_file(line, target, "download")
 
@@ -375,6 +371,25 @@ class PageChecker:
                     "IMG002",
                     "the diagram has no :alt: text (describe what it shows)",
                 )
+
+
+def _missing_citation(key: str, keys: Iterable[str]) -> str:
+    """A near-miss key if there is one; otherwise how to add the work to the bibliography."""
+    close = nearest_citation(key, keys)
+    if close:
+        return (
+            f"{{cite}} key {key!r} is not in the bibliography; did you mean "
+            + " or ".join(repr(c) for c in close)
+            + "?"
+        )
+    year = re.search(r"\d{4}", key)
+    return (
+        f"{{cite}} key {key!r} is not in the bibliography: add the work to "
+        f"docs/references.bib, e.g. @article{{{key}, author = {{Surname, Given}}, "
+        f"year = {{{year.group() if year else 'YYYY'}}}, title = {{Title: Subtitle}}, "
+        "journal = {Journal}, volume = {1}, number = {1}, pages = {1--10}} "
+        "(@book and @incollection templates: CONTRIBUTING.md, 'Accuracy and references')"
+    )
 
 
 def prose_text(page: Page, skip: Iterable[str] = ()) -> str:
