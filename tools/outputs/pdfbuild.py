@@ -18,8 +18,10 @@ the handout, the page and the problem, and exits non-zero.
 
 from __future__ import annotations
 
+import itertools
 import json
 import mimetypes
+import re
 import resource
 import shutil
 import signal
@@ -38,6 +40,8 @@ TIMEOUT = 120
 #: Address space of a printing process (bytes): a hostile page cannot exhaust the machine.
 MEMORY = 3 * 1024**3
 MANIFEST = "handouts.json"
+#: Where each page starts in a handout's HTML (Sphinx's single-page marker).
+MARKER = '<span id="document-'
 
 
 @dataclass(frozen=True)
@@ -166,10 +170,10 @@ def page_of(html_text: str, needle: str, pages: dict[str, str]) -> str | None:
     at = html_text.find(needle)
     if at < 0:
         return None
-    marker = html_text.rfind('<span id="document-', 0, at)
+    marker = html_text.rfind(MARKER, 0, at)
     if marker < 0:
         return None
-    docname = html_text[marker + len('<span id="document-') : html_text.find('"', marker + 19)]
+    docname = html_text[marker + len(MARKER) : html_text.find('"', marker + len(MARKER))]
     return pages.get(docname, docname)
 
 
@@ -197,6 +201,29 @@ def render(html: Path, pdf: Path, pages: dict[str, str]) -> str:
     return ""
 
 
+def failing_page(html: Path, pages: dict[str, str]) -> str | None:
+    """After a handout failed to print: the first page that fails on its own."""
+    from weasyprint import HTML
+
+    text = html.read_text(encoding="utf-8")
+    head, _, body = text.partition("<main>")
+    cuts = [0, *(m.start() for m in re.finditer(re.escape(MARKER), body)), len(body)]
+    for start, end in itertools.pairwise(cuts):
+        part = body[start:end]
+        if not part.startswith(MARKER):
+            continue
+        docname = part[len(MARKER) : part.index('"', len(MARKER))]
+        try:
+            HTML(
+                string=f"{head}<main>{part}</main>",
+                base_url=html.parent.as_uri() + "/",
+                url_fetcher=fetcher_for(html.parent),
+            ).render()
+        except Exception:  # this page is the one
+            return pages.get(docname, docname)
+    return None
+
+
 def _print_batch(manifest: Path, names: list[str], timeout: int) -> None:
     """Child process: print the named handouts of *manifest*, one JSON result line each."""
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
@@ -213,8 +240,13 @@ def _print_batch(manifest: Path, names: list[str], timeout: int) -> None:
         signal.alarm(timeout)
         try:
             problem = render(html, html.parent / entry["pdf"], pages)
+        except TimeoutError as error:
+            problem = f"(page unknown) {error}"
         except Exception as error:  # reported per handout, the others go on
-            problem = f"(page unknown) {type(error).__name__}: {error}"
+            signal.alarm(timeout)
+            page = failing_page(html, pages)
+            where = f"on page {page}" if page else "(page unknown)"
+            problem = f"{where}: WeasyPrint stopped with {type(error).__name__}: {error}"
         finally:
             signal.alarm(0)
         print(json.dumps({"html": name, "problem": problem}), flush=True)
