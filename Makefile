@@ -61,8 +61,10 @@ html: $(BUILD_STAMP) system-html
 	$(SPHINXBUILD) -b html $(SOURCE) $(BUILD)/html
 	@echo "Open $(abspath $(BUILD)/html/index.html)"
 
+# The live preview builds without -W into its own folders: a lenient build's
+# cache must never let `make html` skip a page it would have refused.
 serve: $(BUILD_STAMP) system-html
-	$(BIN)/sphinx-autobuild -c $(CONF) -d $(DOCTREES) -n $(SOURCE) $(BUILD)/html \
+	$(BIN)/sphinx-autobuild -c $(CONF) -d $(BUILD)/serve/doctrees -n $(SOURCE) $(BUILD)/serve/html \
 		--host 127.0.0.1 --port 8000 --watch $(CONF) --watch tools \
 		--ignore "*/$(SOURCE)/browse/*"
 
