@@ -8,9 +8,10 @@ tagged PDF (tools/outputs/pdfbuild.py). The builder's *format* is
 for paper: questions.py keeps answers and notes by edition, listings are
 drawn for print, the site's scripts, styles, term tooltips and output scan
 stay out. Nodes are translated by their HTML visitors (copied from the
-``html`` handlers), except questions, which get answer space in the student
-edition, and maths, which prints as its TeX source (WeasyPrint has no
-MathML).
+``html`` handlers), except: a question gets ruled answer space in the
+student edition, sized by its marks; answers and teaching notes print as
+labelled blocks (the site hides the one in a dropdown and never shows the
+other); maths prints as its TeX source (WeasyPrint does not lay out MathML).
 
 The document is written here, not through the theme: a title page (site
 address, licence, build date and version), a contents list where there is
@@ -104,7 +105,7 @@ def depart_block_handout(self: HTML5Translator, node: nodes.Element) -> None:
 
 @dataclass(frozen=True)
 class Written:
-    """One handout as written: its HTML file and the metadata for the PDF."""
+    """One handout as written: its HTML file, its PDF's name, and its pages (for messages)."""
 
     html: str
     pdf: str
