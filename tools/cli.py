@@ -199,7 +199,8 @@ def parser() -> argparse.ArgumentParser:
     listing = sub.add_parser(
         "list",
         help="the taxonomy with article counts",
-        description="Print levels, courses and categories with article counts.",
+        description="Print the course categories (by level and course) and the topic "
+        "categories (by subject), each with its slug and article count.",
     )
     listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
     listing.set_defaults(func=cmd_list)

@@ -378,13 +378,31 @@ def validate_article(
 
     category = values.get("category")
     if category is not None and taxonomy.get("category", category) is None:
-        hint = did_you_mean(category, taxonomy.slugs("category"))
-        add("category", "FM005", f"'category': unknown course category {category!r}{hint}")
+        if taxonomy.get("topic", category) is not None:
+            add(
+                "category",
+                "FM005",
+                f"'category': {category!r} is a topic category, not a course category: "
+                "it belongs in 'topics'; 'category' takes one slug from the first list "
+                "`course list` prints (Course categories)",
+            )
+        else:
+            hint = did_you_mean(category, taxonomy.slugs("category"))
+            add("category", "FM005", f"'category': unknown course category {category!r}{hint}")
         category = None
 
     topics: list[str] = []
     for slug in values.get("topics", []):
         if taxonomy.get("topic", slug) is None:
+            if taxonomy.get("category", slug) is not None:
+                add(
+                    "topics",
+                    "FM006",
+                    f"'topics': {slug!r} is a course category, not a topic category: it "
+                    "belongs in 'category' (one per article); 'topics' take slugs from the "
+                    "second list `course list` prints (Topic categories)",
+                )
+                continue
             hint = did_you_mean(slug, taxonomy.slugs("topic"))
             add("topics", "FM006", f"'topics': unknown topic category {slug!r}{hint}")
         elif slug not in topics:
