@@ -242,7 +242,7 @@ class ListingRenderer:
         for i, entry in enumerate(entries):
             if i:
                 para += nodes.Text(" · ")
-            para += self.counted(entry)
+            para += self._once((entry.docname,), entry, partial(self.counted, entry))
         return [para]
 
     def counted(self, entry: CountedLink) -> list[nodes.Node]:
