@@ -282,6 +282,7 @@ def test_student_pdf_has_tariffs_and_no_mark_schemes(pdfs: dict[str, str]) -> No
     text = pdfs["student"]
     assert "[4 marks]" in text and "[6 marks]" in text
     assert "Which store holds information" in text
+    assert "A. The sensory register" in text  # lettered, as an answer key names them
     for secret in (*SECRETS, "MODEL-ANSWER", "FEEDBACK-A", "FEEDBACK-TF", "Mark scheme"):
         assert secret not in text
 

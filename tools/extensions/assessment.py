@@ -369,7 +369,11 @@ def depart_quiz_prompt_html(self: HTML5Translator, node: quiz_prompt) -> None:
 
 
 def visit_quiz_options_html(self: HTML5Translator, node: quiz_options) -> None:
-    self.body.append(self.starttag(node, "ol", CLASS="course-quiz-options", type="A"))
+    # Letters, as the answer key names them (the handout's list style would number them).
+    style: dict[str, Any] = {"style": "list-style-type: upper-alpha"} if _print(self) else {}
+    self.body.append(
+        self.starttag(node, "ol", "\n", False, CLASS="course-quiz-options", type="A", **style)
+    )
 
 
 def depart_quiz_options_html(self: HTML5Translator, node: quiz_options) -> None:
