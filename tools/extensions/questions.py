@@ -1,12 +1,13 @@
 """Review questions with model answers, and instructor notes.
 
-One source, three readers: on the public site a question shows its answer
-in a collapsed sphinx-design dropdown and instructor notes are
-left out entirely; the student handout numbers the questions and drops
-answers and notes; the instructor handout prints each answer after its
-question and keeps the notes. What an edition must not contain is removed
+One source, three readers: on the public site a question shows its tariff
+("[4 marks]", with the AO where given) and its answer in a collapsed
+sphinx-design dropdown, and instructor notes and mark schemes are left out
+entirely; the student handout numbers the questions with their tariffs and
+drops answers, notes, mark schemes and quiz answer keys; the instructor
+handout prints all of them. What an edition must not contain is removed
 from the doctree before writing, so it is not in the HTML, the search index
-or the LaTeX source, not even hidden.
+or the handout, not even hidden. Mark schemes and quizzes are assessment.py's.
 """
 
 from __future__ import annotations
