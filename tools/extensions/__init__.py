@@ -27,6 +27,7 @@ from .navigation import setup_navigation
 from .outputscan import setup_outputscan
 from .pagesource import setup_pagesource
 from .questions import setup_questions
+from .reader import setup_reader
 from .search import setup_search
 from .sitemap import setup_sitemap
 from .terms import setup_terms
@@ -62,6 +63,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_handouts(app)
     setup_htmlpage(app)
     setup_terms(app)
+    setup_reader(app)
     setup_sitemap(app)
     setup_search(app)
     setup_outputscan(app)

@@ -38,6 +38,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from .config import taxonomy_for
 from .handouts import Handout, handout_documents
+from .reader import attribution_text
 
 if TYPE_CHECKING:
     from collections.abc import Set
@@ -236,8 +237,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
 <p class="handout-kicker">{esc(handout.subtitle)}</p>
 <h1>{esc(handout.title)}</h1>
 {site_line}
-<p class="handout-licence">{esc(config.project)}. Course content licensed under
-{esc(config.course_licence)}.</p>
+<p class="handout-licence">{esc(attribution_text(config))}</p>
 <p class="handout-version">Built {built}, version {esc(version)}.</p>
 </section>
 {contents}

@@ -1,0 +1,74 @@
+"""What a reader meets around the articles: licence and attribution, glossary
+tools, the 404 page, tap-to-define and diagrams on small screens.
+
+The page furniture is a small override of furo's ``page.html`` (in
+``templates/``, which only adds to the footer), and the behaviour lives in
+``_static/reader.js`` and ``reader.css``: files, never inline scripts, so the
+Content-Security-Policy and the output scan (outputscan.py) hold.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+TEMPLATES = Path(__file__).with_name("templates")
+#: The deed of the content licence named by ``course_licence`` (pyproject.toml: CC-BY-4.0).
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def attribution_html(config: Config) -> str:
+    """The attribution a reuser copies: title, author, source and licence (TASL), linked."""
+    esc = html.escape
+    site = str(config.html_baseurl)
+    title = f'<a href="{esc(site)}">{esc(config.project)}</a>' if site else esc(config.project)
+    return (
+        f"{title} by {esc(config.author)} is licensed under "
+        f'<a rel="license" href="{esc(config.course_licence_url)}">'
+        f"{esc(config.course_licence)}</a>."
+    )
+
+
+def attribution_text(config: Config) -> str:
+    """The same attribution as plain words with its addresses, for paper."""
+    site = str(config.html_baseurl)
+    where = f" ({site})" if site else ""
+    return (
+        f"{config.project}{where} by {config.author} is licensed under "
+        f"{config.course_licence} ({config.course_licence_url})."
+    )
+
+
+def add_templates(app: Sphinx, config: Config) -> None:
+    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+
+
+def add_static(app: Sphinx) -> None:
+    """reader.js and reader.css live in _static (htmlpage.py adds the folder)."""
+    if app.builder.format == "html":
+        app.add_css_file("reader.css")
+        app.add_js_file("reader.js", defer="defer")
+
+
+def page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    context["course_attribution"] = attribution_html(app.config)
+
+
+def setup_reader(app: Sphinx) -> None:
+    app.add_config_value(
+        "course_licence_url",
+        LICENCE_URL,
+        "html",
+        types=frozenset({str}),
+        description="The licence deed linked from every page footer and handout title page.",
+    )
+    app.connect("config-inited", add_templates)
+    app.connect("builder-inited", add_static)
+    app.connect("html-page-context", page_context)
