@@ -302,3 +302,15 @@ def test_build_warns_prerequisite_problems_at_file_and_line(make_app: Any, tmp_p
         f"growing-up.md:{line}: WARNING: 'prerequisites': no article with slug 'remembrin'" in out
     )
     assert "[PRE001]" in out
+
+
+def test_build_warns_question_problems_at_file_and_line(make_app: Any, tmp_path: Path) -> None:
+    src = copy_root(tmp_path, "course")
+    page = src / "articles" / "growing-up.md"
+    text = page.read_text(encoding="utf-8")
+    question = "::::{question}\n:marks: none\n\nWhy?\n\n:::{answer}\nBecause.\n:::\n::::\n"
+    page.write_text(text.rstrip() + "\n\n" + question, encoding="utf-8")
+    line = line_of(page.read_text(encoding="utf-8"), ":marks: none")
+    out = warnings(build(make_app, src))
+    assert f"growing-up.md:{line}: WARNING: the question's :marks: must be a positive" in out
+    assert "[AS001]" in out

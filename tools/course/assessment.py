@@ -51,6 +51,8 @@ AOS = ("AO1", "AO2", "AO3")
 ASSESSMENT_DIRECTIVES = frozenset(
     {"question", "answer", "mark-scheme", "level", "quiz", "choice", "option", "truefalse"}
 )
+#: Moodle keeps a question's id number in 100 characters.
+MAX_ID = 100
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _BAND = re.compile(r"^\s*(\d+)\s*(?:[-\u2013\u2014]\s*(\d+))?\s*$")
 _ACCEPT = "Accept:"
@@ -583,6 +585,13 @@ class _Reader:
         placed = [(q.line, q.id) for q in self.out.questions]
         placed += [(i.line, i.id) for i in self.out.quiz_items]
         for line, item_id in sorted(placed):
+            if len(item_id) > MAX_ID:
+                self.add(
+                    line,
+                    "AS005",
+                    f"question id {item_id!r} is {len(item_id)} characters; LMS imports keep "
+                    f"at most {MAX_ID} (give it a shorter :label:)",
+                )
             if item_id in seen:
                 self.add(
                     line,
