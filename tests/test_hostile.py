@@ -529,7 +529,9 @@ def dialogs_when_used(browser: Any, url: str) -> list[str]:
     """Open *url*, click every link of the page's content and image maps, press Enter on
     every focusable element, click the middle of the page: the dialogs that opened.
 
-    Each action gets a fresh tab (a click may navigate away); popups count too.
+    Navigations to other documents are aborted (the page stays put, so one tab
+    serves every action); a ``javascript:`` URL makes no request, so it still
+    runs unless something stops it. Popups count too.
     """
     opened: list[str] = []
     context = browser.new_context()
@@ -538,30 +540,36 @@ def dialogs_when_used(browser: Any, url: str) -> list[str]:
         opened.append(dialog.message)
         dialog.dismiss()
 
+    def stay(route: Any) -> None:
+        request = route.request
+        elsewhere = request.url.split("#", 1)[0] != url.split("#", 1)[0]
+        if request.is_navigation_request() and request.frame.parent_frame is None and elsewhere:
+            route.abort()
+        else:
+            route.continue_()
+
     context.on("page", lambda page: page.on("dialog", dismiss))
+    context.route("**/*", stay)
+    tab = context.new_page()
+    tab.goto(url)
 
-    def act(action: Callable[[Any], None]) -> None:
-        tab = context.new_page()
-        tab.goto(url)
-        with contextlib.suppress(Exception):  # a click that navigates away, a hidden element
-            action(tab)
-            tab.wait_for_timeout(100)
-        tab.close()
+    def act(action: Callable[[], None]) -> None:
+        with contextlib.suppress(Exception):  # a hidden element, an aborted navigation
+            action()
+            tab.wait_for_timeout(30)
+        if tab.url.split("#", 1)[0] != url.split("#", 1)[0]:
+            tab.goto(url)
 
-    probe = context.new_page()
-    probe.goto(url)
-    links, focusable = probe.locator(LINKS).count(), probe.locator(FOCUSABLE).count()
-    probe.close()
-    for i in range(links):
-        act(lambda tab, i=i: tab.locator(LINKS).nth(i).evaluate("e => e.click()"))
-    for i in range(focusable):
+    for i in range(tab.locator(LINKS).count()):
+        act(lambda i=i: tab.locator(LINKS).nth(i).evaluate("e => e.click()"))
+    for i in range(tab.locator(FOCUSABLE).count()):
 
-        def enter(tab: Any, i: int = i) -> None:
+        def enter(i: int = i) -> None:
             tab.locator(FOCUSABLE).nth(i).focus()
             tab.keyboard.press("Enter")
 
         act(enter)
-    act(lambda tab: tab.mouse.click(400, 400))
+    act(lambda: tab.mouse.click(400, 400))
     context.close()
     return opened
 
