@@ -432,3 +432,26 @@ def test_course_page_offers_downloads_only_when_the_build_made_them(
     for link in links:
         assert (course / str(link["href"])).resolve().read_bytes()[:2] in (b"%P", b"PK")
     assert page(out, "browse/courses/senior-course.html").select_one("#course-downloads") is None
+
+
+def test_a_renamed_prerequisite_shows_its_new_title_after_an_incremental_build(
+    tmp_path: Path,
+) -> None:
+    src = _root(tmp_path)
+    out = tmp_path / "html"
+    command = [sys.executable, "-m", "sphinx", "-q", "-W", "-n"]
+    command += ["-c", str(src), "-d", str(tmp_path / "doctrees"), str(src), str(out)]
+    for step in ("first", "after the rename"):
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, (step, done.stderr[-3000:])
+        if step == "first":
+            remembering = src / "articles" / "remembering.md"
+            text = remembering.read_text(encoding="utf-8")
+            remembering.write_text(
+                text.replace("# Remembering Things", "# Keeping Memories"), encoding="utf-8"
+            )
+    box = page(out, ARTICLE).select_one(".course-prerequisites a")
+    assert box is not None and box.get_text(strip=True) == "Keeping Memories"
+    listed = page(out, "browse/courses/junior-course.html").select("#course-map li")
+    items = [" ".join(li.get_text().split()) for li in listed]
+    assert "Memory Stores (builds on Keeping Memories)" in items
