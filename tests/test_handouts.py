@@ -378,3 +378,20 @@ def test_real_course_handouts_all_build(tmp_path: Path) -> None:
         assert all(str(e.get("/Alt", "")).strip() for t, e in found.tags if t == "Figure")
     first = pdftext(build / "handouts" / "abnormal-psychology-instructor.pdf").split("\f")[0]
     assert "Abnormal Psychology" in first and "Instructor edition" in first
+
+
+@pytest.mark.parametrize(
+    ("selection", "words"),
+    [
+        ("article:no-such-page", "no article 'no-such-page'"),
+        ("category:no-such-category", "no category 'no-such-category'"),
+        ("chapter:one", "expected 'all', 'category:<slug>' or 'article:<slug>'"),
+    ],
+)
+def test_a_selection_that_names_nothing_is_one_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], selection: str, words: str
+) -> None:
+    src = copy_root(tmp_path, "course")
+    assert build_handouts(selection, source=src, conf=src, build=tmp_path / "build") == 2
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err and len(err.splitlines()) == 1

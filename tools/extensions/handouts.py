@@ -31,6 +31,7 @@ from sphinx.util import logging
 from tools.course import paths
 from tools.course.taxonomy import Taxonomy
 
+from .config import taxonomy_for
 from .domain import CourseDomain
 from .terms import glossary
 
@@ -114,11 +115,30 @@ def handout_documents(
     )
 
 
-def check_edition(app: Sphinx, config: Config) -> None:
+def selection_problem(selection: str, taxonomy: Taxonomy, srcdir: Path) -> str:
+    """Why *selection* names no handout ('' when it names one)."""
+    kind, _, slug = selection.partition(":")
+    if selection == "all":
+        return ""
+    if kind == "category":
+        if taxonomy.get("category", slug) is None:
+            return f"no category {slug!r} in the taxonomy (`course list` shows them)"
+        return ""
+    if kind == "article" and slug:
+        page = (srcdir / paths.article_docname(slug)).with_suffix(".md")
+        return "" if page.is_file() else f"no article {slug!r}: expected {page}"
+    return f"expected 'all', 'category:<slug>' or 'article:<slug>', got {selection!r}"
+
+
+def check_config(app: Sphinx, config: Config) -> None:
+    """A wrong edition or selection stops the build before reading, saying why."""
     if config.course_edition not in EDITIONS:
         raise ConfigError(
             f"course_edition must be 'student' or 'instructor', not {config.course_edition!r}"
         )
+    problem = selection_problem(config.course_handout, taxonomy_for(config), Path(app.srcdir))
+    if problem:
+        raise ConfigError(f"course_handout: {problem}")
 
 
 def record_terms(app: Sphinx, doctree: nodes.document) -> None:
@@ -224,7 +244,7 @@ def setup_handouts(app: Sphinx) -> None:
         types=frozenset({str}),
         description="What the handout build contains: 'all' courses, 'category:<slug>' or 'article:<slug>'.",
     )
-    app.connect("config-inited", check_edition, priority=800)
+    app.connect("config-inited", check_config, priority=800)
     app.connect("doctree-read", record_terms)
     app.connect("doctree-resolved", add_key_terms, priority=700)
     app.connect("doctree-resolved", replace_unprintable, priority=900)

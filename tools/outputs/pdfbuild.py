@@ -352,6 +352,13 @@ def build_handouts(
     jobs: int = 2,
 ) -> int:
     """Both editions of the selected handouts into ``build/handouts``; 1 if any failed."""
+    from tools.course.taxonomy import load_taxonomy
+    from tools.extensions.handouts import selection_problem
+
+    problem = selection_problem(selection, load_taxonomy(conf / "taxonomy.yaml"), source)
+    if problem:
+        print(f"course handouts: {problem}", file=sys.stderr)
+        return 2
     out = build / "handouts"
     results: list[Result] = []
     # One edition prints while Sphinx writes the next (they share the doctrees, so
