@@ -357,6 +357,8 @@ def test_an_article_handout_is_titled_with_the_article_title(built: tuple[Path, 
     pdf = build / "handouts" / "remembering-student.pdf"
     with pikepdf.open(pdf) as opened:
         assert str(opened.docinfo["/Title"]) == "Remembering Things"
+        assert str(opened.docinfo["/Subject"]) == "How we remember things."
+        assert str(opened.docinfo["/Keywords"]) == "memory, forgetting"
     assert "Remembering Things" in pdftext(pdf).split("\f")[0]
 
 

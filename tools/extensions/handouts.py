@@ -93,20 +93,20 @@ def handout_documents(
                 keywords=(cat.title, taxonomy.course(cat.course).title),
             )
         ]
-    docname = paths.article_docname(slug)
-    if kind == "article" and slug and docname in env.titles:
-        meta = env.metadata.get(docname, {})
-        title = env.titles[docname].astext()
-        keywords = meta.get("keywords") or ()
+    domain = env.domains["course"]
+    assert isinstance(domain, CourseDomain)
+    record = domain.articles.get(paths.article_docname(slug))
+    if kind == "article" and record is not None:
+        level = taxonomy.get("level", record.level) if record.level else None
         return [
             Handout(
-                start=docname,
+                start=record.docname,
                 name=f"{slug}-{edition}",
                 kind="article",
-                title=title,
-                subtitle=label,
-                subject=str(meta.get("summary") or f"{title}: article handout"),
-                keywords=tuple(str(k) for k in keywords) if isinstance(keywords, list) else (),
+                title=record.title,
+                subtitle=f"{level.title} · {label}" if level is not None else label,
+                subject=record.summary or f"{record.title}: article handout",
+                keywords=record.keywords,
             )
         ]
     raise ConfigError(
