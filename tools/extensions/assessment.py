@@ -470,9 +470,9 @@ def coverage_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         assert isinstance(node, nodes.Element)
         owner = _owner(node, docname)
         name = (
-            f"Q{node.get('number', '')}"
+            f"Question {node.get('number', '')}"
             if isinstance(node, question)
-            else f"Quiz {node.get('number', '')}"
+            else f"Quiz item {node.get('number', '')}"
         )
         found.setdefault(owner, []).append((name, list(node.get("objectives", []))))
     for owner, items in found.items():
@@ -488,26 +488,33 @@ def coverage_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def _coverage_table(objectives: tuple[str, ...], items: list[tuple[str, list[int]]]) -> nodes.Node:
+    """Questions down, objectives across (numbered, listed above): narrow enough for a page."""
     box = nodes.container(classes=["course-coverage"])
     box += nodes.rubric("", "Objectives and the questions that assess them")
+    listed = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".")
+    for objective in objectives:
+        item = nodes.list_item()
+        item += nodes.paragraph(objective, objective)
+        listed += item
+    box += listed
     table = nodes.table(classes=["course-coverage-table"])
-    group = nodes.tgroup(cols=1 + len(items))
+    group = nodes.tgroup(cols=1 + len(objectives))
     table += group
-    group += nodes.colspec(colwidth=6, stub=1)
-    for _ in items:
+    group += nodes.colspec(colwidth=2, stub=1)
+    for _ in objectives:
         group += nodes.colspec(colwidth=1)
     head = nodes.thead()
     row = nodes.row()
-    row += _entry(text="Objective")
-    for name, _objs in items:
-        row += _entry(text=name)
+    row += _entry(text="Assessed by")
+    for number in range(1, len(objectives) + 1):
+        row += _entry(text=f"Objective {number}")
     head += row
     group += head
     body = nodes.tbody()
-    for number, objective in enumerate(objectives, start=1):
+    for name, objs in items:
         row = nodes.row()
-        row += _entry(text=f"{number}. {objective}")
-        for _name, objs in items:
+        row += _entry(text=name)
+        for number in range(1, len(objectives) + 1):
             row += _entry(text="Yes" if number in objs else "")
         body += row
     group += body
