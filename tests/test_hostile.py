@@ -54,7 +54,8 @@ class Case:
     """One hostile page: where check must report it, and what else it needs."""
 
     #: Lines at which ``course check`` may report the attack: the attack's own
-    #: line first, then the opening line of the directive that holds it.
+    #: line first, then the opening line of the directive (or bibliography
+    #: entry) that holds it.
     lines: tuple[int, ...]
     #: Folder of the source tree the page goes in.
     place: str = "articles"
@@ -112,7 +113,7 @@ CASES: dict[str, Case] = {
     "mathjax-style.md": Case((9,), browser=True),
     "mathjax-class.md": Case((9,), browser=True),
     "svg-image-script.md": Case((9,), files=("evil.svg",), browser=True),
-    "bib-javascript-url.md": Case((5,), files=("references.bib",), conf=BIBTEX, browser=True),
+    "bib-javascript-url.md": Case((5, 1), files=("references.bib",), conf=BIBTEX, browser=True),
     "download-html.md": Case((9,), files=("evil.html",), browser=True),
     "download-outside.md": Case((9,)),
     "md-link-javascript.md": Case((9,), browser=True),
