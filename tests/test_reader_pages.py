@@ -8,7 +8,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from helpers import build, copy_root
+from helpers import build, copy_root, soup
 
 SITE = "https://example.org/course/"
 DEED = "https://creativecommons.org/licenses/by/4.0/"
@@ -62,3 +62,20 @@ def test_the_real_reuse_page_gives_wording_to_paste() -> None:
     assert text.startswith("# How to reuse this course")
     assert '> "Open Psychology Course" by Open Psychology Course contributors,' in text
     assert DEED in text
+
+
+def test_glossary_has_an_a_to_z_bar_linking_each_letter_to_its_first_term(
+    make_app: Any, tmp_path: Path
+) -> None:
+    app = build(make_app, copy_root(tmp_path, "course"))
+    page = soup(app, "glossary.html")
+    bar = page.select_one("article nav.course-glossary-nav")
+    assert bar is not None and bar.get("aria-label")
+    assert bar.find_next_sibling("dl", class_="glossary") is not None
+    letters = [" ".join(el.get_text().split()) for el in bar.find_all(["a", "span"])]
+    assert letters[:26] == [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+    linked = {a.get_text(): str(a["href"]) for a in bar.find_all("a")}
+    assert set(linked) == {"A", "M"}
+    for letter, href in linked.items():
+        term = page.select_one(f"dl.glossary dt{href}")
+        assert term is not None and term.get_text().strip().upper().startswith(letter)

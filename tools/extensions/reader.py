@@ -10,12 +10,18 @@ Content-Security-Policy and the output scan (outputscan.py) hold.
 from __future__ import annotations
 
 import html
+import string
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx import addnodes
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+    from sphinx.writers.html5 import HTML5Translator
 
 TEMPLATES = Path(__file__).with_name("templates")
 #: The deed of the content licence named by ``course_licence`` (pyproject.toml: CC-BY-4.0).
@@ -61,7 +67,55 @@ def page_context(
     context["course_attribution"] = attribution_html(app.config)
 
 
+class glossary_nav(nodes.General, nodes.TextElement):
+    """The A–Z bar above a glossary: a letter links to its first term."""
+
+
+def _initial(term: str) -> str:
+    letter = unicodedata.normalize("NFKD", term.strip())[:1].upper()
+    return letter if letter in string.ascii_uppercase else "#"
+
+
+def add_glossary_nav(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Put an A–Z bar before each glossary; letters without terms are shown, not linked."""
+    if app.builder.format != "html":
+        return
+    for glossary in list(doctree.findall(addnodes.glossary)):
+        first: dict[str, str] = {}
+        for term in glossary.findall(nodes.term):
+            if term["ids"]:
+                first.setdefault(_initial(term.astext()), term["ids"][0])
+        if not first:
+            continue
+        bar = glossary_nav()
+        for letter in [*string.ascii_uppercase, *(["#"] if "#" in first else [])]:
+            if letter in first:
+                bar += nodes.reference(letter, letter, refid=first[letter])
+            else:
+                bar += nodes.inline(letter, letter, classes=["course-glossary-none"])
+        glossary.parent.insert(glossary.parent.index(glossary), bar)
+
+
+def visit_glossary_nav_html(self: HTML5Translator, node: glossary_nav) -> None:
+    self.body.append('<nav class="course-glossary-nav" aria-label="Glossary: jump to a letter">')
+
+
+def depart_glossary_nav_html(self: HTML5Translator, node: glossary_nav) -> None:
+    self.body.append("</nav>")
+
+
+def _skip(self: Any, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
 def setup_reader(app: Sphinx) -> None:
+    app.add_node(
+        glossary_nav,
+        html=(visit_glossary_nav_html, depart_glossary_nav_html),
+        latex=(_skip, None),
+        text=(_skip, None),
+    )
+    app.connect("doctree-resolved", add_glossary_nav)
     app.add_config_value(
         "course_licence_url",
         LICENCE_URL,

@@ -1,2 +1,76 @@
 /* Open Psychology Course: reader tools (tools/extensions/reader.py).
    Every part works on the page without this file; this only adds to it. */
+(function () {
+  "use strict";
+
+  /* --- Glossary: a filter box above the A–Z bar, and no carried-over search
+     highlight (Sphinx keeps the last search's words for the next page opened). */
+  var nav = document.querySelector(".course-glossary-nav");
+  if (nav) {
+    try {
+      window.localStorage.removeItem("sphinx_highlight_terms");
+    } catch (e) {
+      /* storage may be off: nothing carried over then */
+    }
+    document.addEventListener("DOMContentLoaded", function () {
+      if (window.SphinxHighlight) window.SphinxHighlight.hideSearchWords();
+    });
+    var list = nav.nextElementSibling;
+    while (list && !(list.matches && list.matches("dl.glossary"))) {
+      list = list.nextElementSibling;
+    }
+    if (list) {
+      var box = document.createElement("div");
+      box.className = "course-glossary-filter";
+      var label = document.createElement("label");
+      label.htmlFor = "course-glossary-filter";
+      label.textContent = "Filter the glossary";
+      var input = document.createElement("input");
+      input.type = "search";
+      input.id = "course-glossary-filter";
+      input.autocomplete = "off";
+      input.spellcheck = false;
+      var status = document.createElement("p");
+      status.className = "course-glossary-count";
+      status.setAttribute("role", "status");
+      box.appendChild(label);
+      box.appendChild(input);
+      box.appendChild(status);
+      nav.parentNode.insertBefore(box, nav);
+
+      var entries = [];
+      Array.prototype.forEach.call(list.children, function (el) {
+        if (el.tagName === "DT") entries.push({ terms: [el], defs: [], text: "" });
+        else if (el.tagName === "DD" && entries.length) entries[entries.length - 1].defs.push(el);
+      });
+      entries.forEach(function (e) {
+        e.text = e.terms.concat(e.defs).map(function (n) { return n.textContent; }).join(" ").toLowerCase();
+        e.letter = e.terms[0].id;
+      });
+      var letters = nav.querySelectorAll("a");
+      var filter = function () {
+        var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+        var shown = 0;
+        var firstOf = {};
+        entries.forEach(function (e) {
+          var match = words.every(function (w) { return e.text.indexOf(w) !== -1; });
+          e.terms.concat(e.defs).forEach(function (n) { n.hidden = !match; });
+          if (match) {
+            shown += 1;
+            var key = (e.terms[0].textContent.trim()[0] || "").toUpperCase();
+            if (!(key in firstOf)) firstOf[key] = true;
+          }
+        });
+        Array.prototype.forEach.call(letters, function (a) {
+          var on = !words.length || a.textContent in firstOf;
+          if (on) a.removeAttribute("aria-disabled");
+          else a.setAttribute("aria-disabled", "true");
+        });
+        status.textContent = words.length
+          ? shown + (shown === 1 ? " term matches" : " terms match") + " \u201c" + input.value.trim() + "\u201d"
+          : "";
+      };
+      input.addEventListener("input", filter);
+    }
+  }
+})();
