@@ -105,8 +105,4 @@ ogp_type = "article"
 ogp_social_cards = {"enable": False}  # would need matplotlib; the summary is the preview
 sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 notfound_urls_prefix = "/" + SITE_URL.split("://", 1)[-1].partition("/")[2]
-notfound_context = {
-    "title": "Page not found",
-    "body": "<h1>Page not found</h1><p>This page does not exist, or has moved. "
-    "Try the search box, or start again from the home page.</p>",
-}
+# The 404 page's words and links (home page, search box): tools/extensions/reader.py.

@@ -7,11 +7,17 @@ diagram and an open definition, go to build/screenshots/.
 
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from test_browser import CHROMIUM, QuietHandler, base_url, browser  # noqa: F401 (fixtures)
+
+from helpers import build, copy_root
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 ARTICLE = "articles/multi-store-model-of-memory.html"
@@ -65,4 +71,66 @@ def test_glossary_filter_letters_bold_terms_and_no_old_highlight(
         "el => Math.abs(el.getBoundingClientRect().top) < window.innerHeight / 2",
         arg=heading.element_handle(),
     )
+    context.close()
+
+
+def served(folder: Path, prefix: str) -> tuple[http.server.ThreadingHTTPServer, str]:
+    root = folder.parent / f"served{prefix.replace('/', '-')}"
+    root.mkdir(exist_ok=True)
+    mount = root / prefix.strip("/") if prefix.strip("/") else root
+    if mount != root:
+        mount.symlink_to(folder, target_is_directory=True)
+    else:
+        root.rmdir()
+        root.symlink_to(folder, target_is_directory=True)
+    handler = functools.partial(QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+
+
+@pytest.fixture(params=["/", "/course/"])
+def not_found_site(request: Any, make_app: Any, tmp_path: Path) -> Iterator[str]:
+    prefix = str(request.param)
+    src = copy_root(tmp_path, "course")
+    with (src / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(
+            f'\nextensions.append("notfound.extension")\nnotfound_urls_prefix = "{prefix}"\n'
+        )
+    app = build(make_app, src)
+    server, url = served(Path(app.outdir), prefix)
+    yield url
+    server.shutdown()
+
+
+def test_404_links_and_search_work_on_a_phone_from_root_or_sub_path(
+    browser: Any,  # noqa: F811
+    not_found_site: str,
+) -> None:
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    tab = context.new_page()
+    tab.goto(not_found_site + "404.html")
+    # Styled: the theme's stylesheet loaded from the right place.
+    assert tab.evaluate(
+        "Array.from(document.styleSheets).some(s => s.href && s.href.includes('furo') && s.cssRules.length > 0)"
+    )
+    box = tab.get_by_label("Search the course").last
+    assert box.is_visible()
+    position = box.bounding_box()
+    assert position is not None and position["x"] + position["width"] <= PHONE["width"]
+    assert position["y"] + position["height"] <= PHONE["height"]
+    shot(tab, f"15-404-phone{not_found_site.rsplit(':', 1)[1].split('/', 1)[1].replace('/', '-')}")
+    tab.locator("article a", has_text="the home page").tap()
+    tab.wait_for_load_state("load")
+    assert tab.locator("h1").first.inner_text().strip() != "Page not found"
+    assert tab.url.rstrip("/").endswith(
+        not_found_site.rstrip("/").rsplit(":", 1)[1]
+    ) or tab.url.endswith("index.html")
+    tab.go_back()
+    tab.locator("article a", has_text="search").first.tap()
+    tab.wait_for_url("**/search.html")
+    tab.go_back()
+    box.fill("memory")
+    box.press("Enter")
+    tab.wait_for_url("**/search.html?q=memory")
     context.close()

@@ -67,6 +67,32 @@ def page_context(
     context["course_attribution"] = attribution_html(app.config)
 
 
+#: The 404 page's words. Its links are absolute (it is served at any missing
+#: address, at any depth), built from ``notfound_urls_prefix`` (conf.py derives
+#: it from the site address: "/" at a domain's root, "/course/" under a path).
+NOT_FOUND_BODY = (
+    "<h1>Page not found</h1>"
+    "<p>This page does not exist, or has moved. Start again from "
+    '<a href="{home}">the home page</a>, or <a href="{search}">search</a> the course:</p>'
+    '<form class="course-search course-notfound-search" action="{search}" method="get" '
+    'role="search"><label for="course-notfound-q">Search the course</label>'
+    '<input id="course-notfound-q" type="search" name="q" autocomplete="off">'
+    '<button type="submit">Search</button></form>'
+)
+
+
+def not_found_page(app: Sphinx, config: Config) -> None:
+    """The 404 page of sphinx-notfound-page, when it is loaded, with working links."""
+    if "notfound_urls_prefix" not in config:
+        return
+    prefix = str(config.notfound_urls_prefix or "/")
+    prefix = prefix if prefix.endswith("/") else prefix + "/"
+    body = NOT_FOUND_BODY.format(
+        home=html.escape(prefix), search=html.escape(prefix + "search.html")
+    )
+    config.notfound_context = {"title": "Page not found", "body": body}
+
+
 class glossary_nav(nodes.General, nodes.TextElement):
     """The A–Z bar above a glossary: a letter links to its first term."""
 
@@ -124,5 +150,6 @@ def setup_reader(app: Sphinx) -> None:
         description="The licence deed linked from every page footer and handout title page.",
     )
     app.connect("config-inited", add_templates)
+    app.connect("config-inited", not_found_page)
     app.connect("builder-inited", add_static)
     app.connect("html-page-context", page_context)
