@@ -40,6 +40,53 @@ def set_theme(tab: Any, theme: str) -> None:
     tab.evaluate(f"document.body.dataset.theme = '{theme}'")
 
 
+def open_tip_by_tap(tab: Any) -> Any:
+    term = tab.locator(".course-term").first
+    term.scroll_into_view_if_needed()
+    url = tab.url
+    term.locator("a").first.tap()
+    tip = term.locator(".course-term-tip")
+    assert tab.url == url  # still on the article
+    assert tip.is_visible()
+    return term
+
+
+def test_first_tap_on_a_term_shows_its_definition_in_place(browser: Any, base_url: str) -> None:  # noqa: F811
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    tab = context.new_page()
+    tab.goto(base_url + ARTICLE)
+    term = open_tip_by_tap(tab)
+    tip = term.locator(".course-term-tip")
+    more = tip.locator("a", has_text="Open in the glossary")
+    assert "glossary.html#term-" in (more.get_attribute("href") or "")
+    box = tip.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    tab.locator("h1").first.tap()  # outside
+    assert not tip.is_visible()
+    open_tip_by_tap(tab)
+    tab.keyboard.press("Escape")
+    assert not tip.is_visible()
+    open_tip_by_tap(tab)
+    more.tap()
+    tab.wait_for_url("**/glossary.html#term-*")
+    context.close()
+
+
+def test_keyboard_on_a_term_is_unchanged(browser: Any, base_url: str) -> None:  # noqa: F811
+    context = browser.new_context(viewport=LAPTOP)
+    tab = context.new_page()
+    tab.goto(base_url + ARTICLE)
+    link = tab.locator(".course-term a").first
+    link.focus()
+    tip = tab.locator(".course-term-tip").first
+    assert tip.is_visible()
+    assert link.get_attribute("aria-describedby") == tip.get_attribute("id")
+    assert tip.locator(".course-term-more").count() == 0
+    tab.keyboard.press("Enter")
+    tab.wait_for_url("**/glossary.html#term-*")
+    context.close()
+
+
 def test_glossary_filter_letters_bold_terms_and_no_old_highlight(
     browser: Any,  # noqa: F811
     base_url: str,  # noqa: F811

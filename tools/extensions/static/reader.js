@@ -73,4 +73,62 @@
       input.addEventListener("input", filter);
     }
   }
+
+  /* --- Tap to define: on a touch screen the first tap on a key term shows its
+     definition in place, with a link to the glossary entry; a tap outside or
+     Escape closes it. Mouse, keyboard and screen readers are not changed. --- */
+  var lastPointer = "";
+  document.addEventListener("pointerdown", function (event) {
+    lastPointer = event.pointerType;
+  }, true);
+  var open = null;
+  function closeTerm() {
+    if (!open) return;
+    open.classList.remove("course-term-open");
+    var link = open.querySelector("a[aria-expanded]");
+    if (link) link.setAttribute("aria-expanded", "false");
+    open = null;
+  }
+  function placeTip(term) {
+    var tip = term.querySelector(".course-term-tip");
+    if (!tip) return;
+    tip.style.left = "0px";
+    var overflow = tip.getBoundingClientRect().right - (document.documentElement.clientWidth - 8);
+    if (overflow > 0) tip.style.left = -overflow + "px";
+  }
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    var term = target.closest && target.closest(".course-term");
+    if (!term) {
+      closeTerm();
+      return;
+    }
+    if (target.closest(".course-term-more")) return; // the glossary link inside: follow it
+    var link = term.querySelector("a");
+    if (lastPointer !== "touch" && lastPointer !== "pen") return;
+    if (open === term) return; // a second tap on the term follows its link
+    event.preventDefault();
+    closeTerm();
+    var tip = term.querySelector(".course-term-tip");
+    if (tip && !tip.querySelector(".course-term-more")) {
+      var more = document.createElement("a");
+      more.className = "course-term-more";
+      more.href = link.href;
+      more.textContent = "Open in the glossary";
+      tip.appendChild(more);
+    }
+    term.classList.add("course-term-open");
+    link.setAttribute("aria-expanded", "true");
+    open = term;
+    placeTip(term);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && open) {
+      // The tap focused the link, and a focused term shows its definition:
+      // let go of the focus too, or the definition would stay open.
+      var term = open;
+      closeTerm();
+      if (term.contains(document.activeElement)) document.activeElement.blur();
+    }
+  });
 })();
