@@ -82,7 +82,7 @@ html_theme_options = {
 }
 html_copy_source = False  # page sources hold answers and teaching notes
 html_show_sourcelink = False
-graphviz_output_format = "png"
+graphviz_output_format = "svg"  # inline SVG: scales, text stays text, dark mode (diagrams.py)
 # Enforced by tools/extensions/guard.py whatever is set here (pages are untrusted):
 # diagrams are drawn by tools/extensions/safe_dot.sh (dot with memory/CPU/time limits),
 # maths is written as MathML at build time (no MathJax, no CDN), and no image

@@ -30,6 +30,15 @@ pytestmark = [
 PHONE = {"width": 375, "height": 812}
 LAPTOP = {"width": 1280, "height": 800}
 
+#: The rendered size in CSS px of the smallest label of every diagram on the page.
+LABEL_PX = """() => Array.from(document.querySelectorAll('.course-diagram svg')).map(svg => {
+  const box = svg.viewBox.baseVal;
+  const scale = svg.getBoundingClientRect().width / box.width;
+  const sizes = Array.from(svg.querySelectorAll('text')).map(
+    t => parseFloat(t.getAttribute('font-size') || '14') * scale);
+  return Math.min(...sizes);
+})"""
+
 
 def shot(tab: Any, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -38,6 +47,52 @@ def shot(tab: Any, name: str) -> None:
 
 def set_theme(tab: Any, theme: str) -> None:
     tab.evaluate(f"document.body.dataset.theme = '{theme}'")
+
+
+def test_diagrams_are_inline_svg_readable_on_a_phone(browser: Any, base_url: str) -> None:  # noqa: F811
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    tab = context.new_page()
+    tab.goto(base_url + ARTICLE)
+    diagram = tab.locator(".course-diagram").first
+    assert diagram.locator("svg[role=img][aria-label]").count() == 1
+    assert tab.locator("article object, article .course-diagram script").count() == 0
+    assert min(tab.evaluate(LABEL_PX)) >= 12
+    # The page itself does not scroll sideways; the diagram scrolls in its own box.
+    assert tab.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    scroll = diagram.locator(".course-diagram-scroll")
+    assert scroll.evaluate("el => el.scrollWidth > el.clientWidth")
+    enlarge = diagram.locator("button", has_text="Enlarge diagram")
+    enlarge.tap()
+    dialog = tab.locator("dialog.course-diagram-dialog")
+    assert dialog.is_visible() and dialog.locator("svg").count() == 1
+    assert min(dialog.evaluate(LABEL_PX.replace("'.course-diagram svg'", "'dialog svg'"))) >= 12
+    tab.keyboard.press("Escape")
+    assert not dialog.is_visible()
+    context.close()
+
+
+def test_diagrams_take_the_theme_colours_in_dark_mode(browser: Any, base_url: str) -> None:  # noqa: F811
+    context = browser.new_context(viewport=LAPTOP)
+    tab = context.new_page()
+    tab.goto(base_url + ARTICLE)
+    set_theme(tab, "dark")
+    colours = tab.evaluate(
+        """() => {
+      const svg = document.querySelector('.course-diagram svg');
+      const fill = el => getComputedStyle(el).fill;
+      const stroke = el => getComputedStyle(el).stroke;
+      return {
+        page: getComputedStyle(document.body).color,
+        background: fill(svg.querySelector('.graph > polygon')),
+        text: fill(svg.querySelector('text')),
+        line: stroke(svg.querySelector('.edge path')),
+      };
+    }"""
+    )
+    assert colours["background"] in ("rgba(0, 0, 0, 0)", "transparent", "none")
+    assert colours["text"] == colours["page"] != "rgb(0, 0, 0)"
+    assert colours["line"] == colours["page"]
+    context.close()
 
 
 def open_tip_by_tap(tab: Any) -> Any:
@@ -84,6 +139,33 @@ def test_keyboard_on_a_term_is_unchanged(browser: Any, base_url: str) -> None:  
     assert tip.locator(".course-term-more").count() == 0
     tab.keyboard.press("Enter")
     tab.wait_for_url("**/glossary.html#term-*")
+    context.close()
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("1280", LAPTOP), ("375", PHONE)])
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_article_screenshots(
+    browser: Any,  # noqa: F811
+    base_url: str,  # noqa: F811
+    size: str,
+    viewport: dict[str, int],
+    theme: str,
+) -> None:
+    touch = size == "375"
+    context = browser.new_context(
+        viewport=viewport, has_touch=touch, is_mobile=touch, color_scheme=theme
+    )
+    tab = context.new_page()
+    tab.goto(base_url + ARTICLE)
+    set_theme(tab, theme)
+    if touch:
+        open_tip_by_tap(tab)
+    else:
+        tab.locator(".course-term a").first.focus()
+    tab.locator(".course-diagram").first.scroll_into_view_if_needed()
+    tab.evaluate("window.scrollBy(0, -120)")
+    assert tab.locator(".course-term-tip:visible").count() == 1
+    shot(tab, f"15-article-{size}-{theme}")
     context.close()
 
 

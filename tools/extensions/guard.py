@@ -51,6 +51,8 @@ from tools.course.safety import (
     url_problem,
 )
 
+from .diagrams import render_svg_diagram
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
@@ -323,6 +325,8 @@ def _sphinx_escapes_alt(self: Any, node: sphinx_graphviz.graphviz) -> bool:
 def html_visit_graphviz(self: Any, node: sphinx_graphviz.graphviz) -> None:
     """Sanitised DOT, and an ``alt`` that cannot add attributes to the image."""
     _safe_graphviz_node(node)
+    if self.builder.config.graphviz_output_format == "svg":
+        render_svg_diagram(self, node)  # escapes alt itself; inline only allowlisted SVG
     alt = node.get("alt")
     if alt is not None and not _sphinx_escapes_alt(self, node):
         node["alt"] = html.escape(alt, quote=True)

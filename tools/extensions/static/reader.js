@@ -74,6 +74,70 @@
     }
   }
 
+  /* --- Diagrams: "Enlarge diagram" when a drawing is wider than its box,
+     opening it full screen at its own size (Escape or Close to return). --- */
+  var dialog = null;
+  var dialogBody = null;
+  var opener = null;
+  function openDiagram(scroll) {
+    var svg = scroll.querySelector("svg");
+    if (!svg) return;
+    if (!dialog) {
+      dialog = document.createElement("dialog");
+      dialog.className = "course-diagram-dialog";
+      var bar = document.createElement("div");
+      bar.className = "course-diagram-dialog-bar";
+      var close = document.createElement("button");
+      close.type = "button";
+      close.textContent = "Close";
+      close.addEventListener("click", function () { dialog.close(); });
+      bar.appendChild(close);
+      dialogBody = document.createElement("div");
+      dialogBody.className = "course-diagram-dialog-body";
+      dialog.appendChild(bar);
+      dialog.appendChild(dialogBody);
+      dialog.addEventListener("close", function () {
+        dialogBody.textContent = "";
+        if (opener) opener.focus();
+      });
+      document.body.appendChild(dialog);
+    }
+    var copy = svg.cloneNode(true);
+    copy.removeAttribute("id");
+    Array.prototype.forEach.call(copy.querySelectorAll("[id]"), function (el) {
+      el.id = "enlarged-" + el.id;
+    });
+    copy.style.width = copy.style.maxWidth;
+    copy.style.minWidth = copy.style.maxWidth;
+    dialog.setAttribute("aria-label", svg.getAttribute("aria-label") || "Diagram");
+    dialogBody.appendChild(copy);
+    dialog.showModal();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll(".course-diagram-scroll"), function (scroll) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "course-diagram-enlarge";
+    button.textContent = "Enlarge diagram";
+    button.hidden = true;
+    button.addEventListener("click", function () {
+      opener = button;
+      openDiagram(scroll);
+    });
+    scroll.parentNode.insertBefore(button, scroll.nextSibling);
+    var fit = function () {
+      button.hidden = scroll.scrollWidth <= scroll.clientWidth + 1;
+    };
+    fit();
+    window.addEventListener("resize", fit);
+    scroll.addEventListener("click", function (event) {
+      if (!button.hidden && lastPointer === "touch") {
+        event.preventDefault();
+        opener = button;
+        openDiagram(scroll);
+      }
+    });
+  });
+
   /* --- Tap to define: on a touch screen the first tap on a key term shows its
      definition in place, with a link to the glossary entry; a tap outside or
      Escape closes it. Mouse, keyboard and screen readers are not changed. --- */
