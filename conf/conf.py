@@ -63,9 +63,8 @@ myst_url_schemes = dict(MYST_SETTINGS["url_schemes"])
 # -- References ---------------------------------------------------------------------
 
 bibtex_bibfiles = [str(ROOT / "docs" / "references.bib")]
-bibtex_default_style = (
-    "apa7_course"  # APA 7 as the manual sets it out: tools/extensions/citations.py
-)
+# APA 7 as the manual sets it out: tools/extensions/citations.py
+bibtex_default_style = "apa7_course"
 bibtex_reference_style = "author_year_round"  # registered by tools.extensions.citations
 # Each article ends with its own reference list, so a classic work cited by
 # several articles appears in several lists; citations resolve to the list on
