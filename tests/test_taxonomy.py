@@ -68,7 +68,8 @@ def test_real_taxonomy_is_complete_and_in_course_order() -> None:
         "Psychological Assessment",
     ]
     assert (
-        tx.category_label("treatment-approaches") == "Treatment Approaches for Abnormal Psychology"
+        tx.category_label("treatment-approaches")
+        == "Treatment Approaches — Abnormal Psychology module"
     )
     assert tx.topic("effectiveness-of-therapy-techniques").subject == "therapy-techniques"
     # Every entry in the seed's category list is carried.
