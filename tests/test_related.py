@@ -116,9 +116,9 @@ def test_topic_page_lists_articles_in_course_order(site: Any) -> None:
     ]
 
 
-def test_latex_resolves_roles_to_internal_links(make_app: Any, tmp_path: Path) -> None:
-    app = build(make_app, copy_root(tmp_path, "course"), "latex")
-    tex = next(Path(app.outdir).glob("*.tex")).read_text()
-    assert r"\hyperref[\detokenize{articles/paying-attention::doc}]" in tex
-    assert "See also:" in tex
-    assert "sd-card" not in tex
+def test_handout_resolves_roles_to_internal_links(make_app: Any, tmp_path: Path) -> None:
+    app = build(make_app, copy_root(tmp_path, "course"), "handout")
+    page = (Path(app.outdir) / "junior-course-student.html").read_text(encoding="utf-8")
+    assert 'href="#document-articles/paying-attention"' in page
+    assert "See also:" in page
+    assert "sd-card" not in page

@@ -5,7 +5,7 @@ Pages hold a ``listing`` placeholder from reading; it is filled in
 fills its ``todolist``. Each kind of listing is made into docutils nodes by
 one function here: sphinx-design's own components (``create_component``
 cards and grids, its badge classes), rubrics, paragraphs and references,
-translated by the builder's translator. On paper (LaTeX handouts) the same
+translated by the builder's translator. On paper (the handouts) the same
 functions print plainly: lists instead of cards, "See also" for related
 articles, no navigation blocks.
 
@@ -365,7 +365,7 @@ def _words(data: Listing) -> str:
 
 
 def _assembled(app: Sphinx, key: ListingKey) -> Listing | None:
-    """A LaTeX document assembles several pages: a placeholder's data is in the
+    """A handout assembles several pages: a placeholder's data is in the
     view of the page it was read from."""
     for page, keys in course_domain(app.env).data["listings"].items():
         if key in keys:
@@ -423,11 +423,10 @@ def visit_listing_block_html(self: HTML5Translator, node: listing_block) -> None
 
 
 def setup_listings(app: Sphinx) -> None:
-    app.add_node(listing, html=(_skip, None), latex=(_skip, None), text=(_skip, None))
+    app.add_node(listing, html=(_skip, None), text=(_skip, None))
     app.add_node(
         listing_block,
         html=(visit_listing_block_html, None),
-        latex=(_skip, None),
         text=(_skip, None),
     )
     app.add_directive("course-overview", CourseOverviewDirective)

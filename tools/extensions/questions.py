@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.util.typing import OptionSpec
     from sphinx.writers.html5 import HTML5Translator
-    from sphinx.writers.latex import LaTeXTranslator
     from sphinx.writers.text import TextTranslator
 
 logger = logging.getLogger(__name__)
@@ -199,37 +198,6 @@ def depart_answer_html(self: HTML5Translator, node: answer) -> None:
     self.body.append("</div>\n")
 
 
-# --- LaTeX ------------------------------------------------------------------
-
-
-def visit_question_latex(self: LaTeXTranslator, node: question) -> None:
-    self.body.append(
-        "\n\n\\par\\medskip\\noindent\\textbf{{Question {}.}}\\nopagebreak\n".format(
-            node.get("number", "")
-        )
-    )
-
-
-def depart_question_latex(self: LaTeXTranslator, node: question) -> None:
-    self.body.append("\n\\par\\medskip\n")
-
-
-def visit_answer_latex(self: LaTeXTranslator, node: answer) -> None:
-    self.body.append("\n\n\\begin{courseanswer}\n")
-
-
-def depart_answer_latex(self: LaTeXTranslator, node: answer) -> None:
-    self.body.append("\n\\end{courseanswer}\n")
-
-
-def visit_note_latex(self: LaTeXTranslator, node: instructor_note) -> None:
-    self.body.append("\n\n\\begin{courseteachingnote}\n")
-
-
-def depart_note_latex(self: LaTeXTranslator, node: instructor_note) -> None:
-    self.body.append("\n\\end{courseteachingnote}\n")
-
-
 # --- text (and anything else that reaches a node: print it plainly) -------------
 
 
@@ -273,24 +241,21 @@ def setup_questions(app: Sphinx) -> None:
         "student",
         "",
         types=frozenset({str}),
-        description="Which handout edition LaTeX output is: 'student' or 'instructor'.",
+        description="Which edition a handout build makes: 'student' or 'instructor'.",
     )
     app.add_node(
         question,
         html=(visit_question_html, depart_question_html),
-        latex=(visit_question_latex, depart_question_latex),
         text=(visit_question_text, depart_question_text),
     )
     app.add_node(
         answer,
         html=(visit_answer_html, depart_answer_html),
-        latex=(visit_answer_latex, depart_answer_latex),
         text=(visit_answer_text, depart_block_text),
     )
     app.add_node(
         instructor_note,
         html=(_skip, None),
-        latex=(visit_note_latex, depart_note_latex),
         text=(visit_note_text, depart_block_text),
     )
     app.add_post_transform(AnswerDropdowns)

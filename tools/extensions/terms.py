@@ -3,7 +3,7 @@
 :func:`glossary` is the one reading of the glossary in the Sphinx layer:
 the terms the std domain knows (its public ``get_objects()``), each with its
 definition from the page that defines it. The tooltips here and the
-handouts' "Key terms" chapter both use it.
+handouts' "Key terms" section both use it.
 
 A ``{term}`` link is wrapped with its definition in a hidden tooltip that CSS
 shows on ``:hover`` and ``:focus-within``; the link carries
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
     from sphinx.writers.html5 import HTML5Translator
-    from sphinx.writers.latex import LaTeXTranslator
     from sphinx.writers.text import TextTranslator
 
 
@@ -124,16 +123,10 @@ def visit_term_tip_text(self: TextTranslator, node: term_tip) -> None:
     raise nodes.SkipNode
 
 
-def visit_term_tip_latex(self: LaTeXTranslator, node: term_tip) -> None:
-    self.body.append(self.encode(node.astext()))
-    raise nodes.SkipNode
-
-
 def setup_terms(app: Sphinx) -> None:
     app.add_node(
         term_tip,
         html=(visit_term_tip_html, depart_term_tip_html),
-        latex=(visit_term_tip_latex, None),
         text=(visit_term_tip_text, None),
     )
     app.connect("doctree-resolved", add_term_tips, priority=800)
