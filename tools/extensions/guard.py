@@ -185,7 +185,8 @@ class UnsafeContentFilter(SphinxTransform):
     def apply(self, **kwargs: Any) -> None:
         srcdir = Path(self.env.srcdir).resolve()
         docname = self.env.current_document.docname
-        drop_unsafe_links(self.document)
+        if self.config.course_url_filter:
+            drop_unsafe_links(self.document)
         for image in list(self.document.findall(nodes.image)):
             if why := self._image_problem(srcdir, docname, image["uri"]):
                 _warn(image, f"image {image['uri']!r} removed: {why}")
@@ -241,12 +242,14 @@ class LateLinkFilter(SphinxPostTransform):
     default_priority = 990  # after sphinxcontrib-bibtex (5), Sphinx and sphinx-design
 
     def run(self, **kwargs: Any) -> None:
-        drop_unsafe_links(self.document)
+        if self.config.course_url_filter:
+            drop_unsafe_links(self.document)
 
 
 def drop_unsafe_links_last(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """The last look before writing: listings and cards filled in doctree-resolved too."""
-    drop_unsafe_links(doctree)
+    if app.config.course_url_filter:
+        drop_unsafe_links(doctree)
 
 
 class SafeGraphviz(Graphviz):
