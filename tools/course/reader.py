@@ -48,11 +48,9 @@ MAX_DEPTH = 8
 #: hostile input (thousands of ``[`` or ``{``), so longer paragraphs are refused unread.
 MAX_PARAGRAPH = 10_000
 
-#: Directives whose content MyST parses as Markdown (their bodies are read here too).
-MARKDOWN_BODY = frozenset(
+#: Docutils' admonitions without a title argument.
+ADMONITIONS = frozenset(
     {
-        "admonition",
-        "answer",
         "attention",
         "caution",
         "danger",
@@ -64,6 +62,14 @@ MARKDOWN_BODY = frozenset(
         "tip",
         "todo",
         "warning",
+    }
+)
+#: Directives whose content MyST parses as Markdown (their bodies are read here too).
+MARKDOWN_BODY = frozenset(
+    {
+        *ADMONITIONS,
+        "admonition",
+        "answer",
         "instructor-note",
         "question",
         "dropdown",
@@ -102,17 +108,7 @@ TITLE_ARGUMENT = frozenset(
 #: Admonitions without arguments: text on the opening line is their first body line.
 BODY_ON_FENCE_LINE = frozenset(
     {
-        "attention",
-        "caution",
-        "danger",
-        "error",
-        "hint",
-        "important",
-        "note",
-        "seealso",
-        "tip",
-        "todo",
-        "warning",
+        *ADMONITIONS,
         *NO_OPTIONS,
         "question",
         "quiz",
