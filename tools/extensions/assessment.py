@@ -23,6 +23,7 @@ from tools.course import paths
 from tools.course.frontmatter import is_article
 
 from .domain import course_domain
+from .questions import ContainerDirective
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -178,15 +179,8 @@ def _levels_table(levels: list[nodes.table]) -> nodes.table:
     return table
 
 
-class QuizDirective(SphinxDirective):
-    has_content = True
-    option_spec: ClassVar[OptionSpec] = {}
-
-    def run(self) -> list[nodes.Node]:
-        node = quiz()
-        self.set_source_info(node)
-        node += self.parse_content_to_nodes(allow_section_headings=False)
-        return [node]
+class QuizDirective(ContainerDirective):
+    node_class = quiz
 
 
 class OptionDirective(SphinxDirective):

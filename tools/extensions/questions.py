@@ -83,26 +83,26 @@ class QuestionDirective(SphinxDirective):
         return [node]
 
 
-class AnswerDirective(SphinxDirective):
+class ContainerDirective(SphinxDirective):
+    """A block of Markdown inside one node of ``node_class`` (answers, notes, quizzes)."""
+
     has_content = True
     option_spec: ClassVar[OptionSpec] = {}
+    node_class: ClassVar[type[nodes.Element]]
 
     def run(self) -> list[nodes.Node]:
-        node = answer()
+        node = self.node_class()
         self.set_source_info(node)
         node += self.parse_content_to_nodes(allow_section_headings=False)
         return [node]
 
 
-class InstructorNoteDirective(SphinxDirective):
-    has_content = True
-    option_spec: ClassVar[OptionSpec] = {}
+class AnswerDirective(ContainerDirective):
+    node_class = answer
 
-    def run(self) -> list[nodes.Node]:
-        node = instructor_note()
-        self.set_source_info(node)
-        node += self.parse_content_to_nodes(allow_section_headings=False)
-        return [node]
+
+class InstructorNoteDirective(ContainerDirective):
+    node_class = instructor_note
 
 
 def number_questions(app: Sphinx, doctree: nodes.document) -> None:
