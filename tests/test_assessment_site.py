@@ -455,3 +455,16 @@ def test_a_renamed_prerequisite_shows_its_new_title_after_an_incremental_build(
     listed = page(out, "browse/courses/junior-course.html").select("#course-map li")
     items = [" ".join(li.get_text().split()) for li in listed]
     assert "Memory Stores (builds on Keeping Memories)" in items
+
+
+def test_next_crosses_into_the_next_category_by_name(site: Path) -> None:
+    """From the last article of a category, Next is the next category's first article,
+    with that category's name, not the category page."""
+    last = page(site, "articles/memory-stores.html").select_one("a.next-page")
+    assert last is not None
+    assert last["href"] == "growing-up.html"
+    assert "(Growing)" in " ".join(last.get_text(" ").split())
+    back = page(site, "articles/growing-up.html").select_one("a.prev-page")
+    assert back is not None
+    assert back["href"] == "memory-stores.html"
+    assert "(Basics)" in " ".join(back.get_text(" ").split())

@@ -109,6 +109,9 @@ def adjust_page_context(
     for key, neighbour in zip(("prev", "next"), view.neighbours, strict=True):
         if neighbour is None:
             context[key] = None
+        else:  # the theme prints the title as HTML
+            uri = app.builder.get_relative_uri(pagename, neighbour.docname)
+            context[key] = {"link": uri, "title": html.escape(neighbour.title)}
     if paths.parse_generated(pagename) or pagename.startswith(paths.GENERATED_DIR + "/"):
         context["page_source_suffix"] = ""  # no "edit this page": the page is generated
     description = view.description

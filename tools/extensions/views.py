@@ -364,12 +364,18 @@ def _neighbours(env: BuildEnvironment, docname: str) -> tuple[Link | None, Link 
         ordered = catalog_of(env).in_course(record.course)
         at = [r.docname for r in ordered].index(docname) if record in ordered else -1
         if at >= 0:
-            before = Link(ordered[at - 1].docname, ordered[at - 1].title) if at > 0 else None
-            after = (
-                Link(ordered[at + 1].docname, ordered[at + 1].title)
-                if at + 1 < len(ordered)
-                else None
-            )
+            taxonomy = taxonomy_of(env)
+
+            def link(other: ArticleRecord) -> Link:
+                """The neighbour's title, and its category's name where the step crosses one."""
+                if other.category and other.category != record.category:
+                    return Link(
+                        other.docname, f"{other.title} ({taxonomy.category(other.category).title})"
+                    )
+                return Link(other.docname, other.title)
+
+            before = link(ordered[at - 1]) if at > 0 else None
+            after = link(ordered[at + 1]) if at + 1 < len(ordered) else None
             return before, after
     out: list[Link | None] = []
     for neighbour in rel[1:3]:
