@@ -556,6 +556,7 @@ def dialogs_when_used(browser: Any, url: str) -> list[str]:
     # A hidden element (a closed disclosure's link) cannot take focus; fail fast
     # instead of Playwright's 30 s wait, so every element still gets its turn.
     tab.set_default_timeout(1_000)
+    tab.set_default_navigation_timeout(30_000)  # reloading the page may be slow on a busy machine
 
     def act(action: Callable[[], None]) -> None:
         with contextlib.suppress(Exception):  # a hidden element, an aborted navigation
