@@ -49,6 +49,7 @@ ARTICLE_FIELDS: dict[str, tuple[type, str]] = {
     "show_related": (bool, "true or false"),
     "prerequisites": (list, "a list of article slugs"),
     "order": (int, "a whole number (position within its category)"),
+    "spec": (list, "a list of exam-specification content points, e.g. 'aqa-8182:3.1.3'"),
 }
 REQUIRED_FIELDS = ("category", "summary")
 
@@ -92,6 +93,7 @@ class ArticleMeta:
     show_related: bool = True
     prerequisites: tuple[str, ...] = ()
     order: int | None = None
+    spec: tuple[str, ...] = ()  # content-point ids, checked against conf/specifications/
     lines: dict[str, int] = field(default_factory=dict, compare=False)
 
     def line_of(self, key: str) -> int:
@@ -430,6 +432,7 @@ def validate_article(
         show_related=values.get("show_related", True),
         prerequisites=tuple(dict.fromkeys(values.get("prerequisites", []))),
         order=values.get("order"),
+        spec=tuple(dict.fromkeys(values.get("spec", []))),
         lines=dict(fm.lines),
     )
     return meta, sorted(problems, key=lambda p: p.line)
