@@ -18,6 +18,8 @@ gate publishes the page. The build's guard (guard.py) checks again after parsing
 | FM006  | error    | topics are topic-category slugs |
 | FM007  | error    | related names existing articles |
 | FM008  | error    | summary is one sentence of at most 200 characters |
+| FM009  | error    | spec names content points of conf/specifications/ files for the article's course |
+| SPEC001| error    | the specification files in conf/specifications/ can be read |
 | SLUG001| error    | the file name is a valid slug |
 | DUP001 | error    | no two articles share a title |
 | HD001  | error    | exactly one level-1 heading |
@@ -56,7 +58,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pybtex.database import parse_file  # type: ignore[import-untyped]
@@ -74,6 +76,13 @@ from .gate import GateResult, gate_bytes, is_site_page
 from .paths import GENERATED_DIR
 from .reader import Page, read_bytes, role_target
 from .sourcetree import symlink_problems
+from .specification import (
+    SpecificationError,
+    Specifications,
+    load_specifications,
+    spec_problems,
+    specifications_folder,
+)
 from .suggest import did_you_mean, nearest_citation
 from .taxonomy import SLUG_RE, Taxonomy
 
@@ -133,6 +142,8 @@ class Site:
     terms: dict[str, glossary.Term]
     cite_keys: set[str]
     bib_problems: list[tuple[Path, int, str]]
+    specs: Specifications = field(default_factory=Specifications)
+    spec_error: SpecificationError | None = None
 
     @classmethod
     def load(cls, docs: Path, taxonomy: Taxonomy) -> Site:
@@ -150,7 +161,13 @@ class Site:
                 problems.append((bib, 1, f"the bibliography cannot be read: {exc}"))
                 continue
             problems += [(bib, line, message) for line, message in safety.bib_problems(bib)]
-        return cls(docs, taxonomy, articles, terms, keys, problems)
+        site = cls(docs, taxonomy, articles, terms, keys, problems)
+        if taxonomy.source:
+            try:
+                site.specs = load_specifications(specifications_folder(taxonomy.source), taxonomy)
+            except SpecificationError as exc:
+                site.spec_error = exc
+        return site
 
 
 class PageChecker:
@@ -198,6 +215,7 @@ class PageChecker:
                 f"file name {self.path.name!r} is not a slug: use lowercase words joined by hyphens",
             )
         meta, problems = validate_article(fm, self.site.taxonomy)
+        problems += spec_problems(meta, self.site.specs, self.site.taxonomy)[1]
         for problem in problems:
             self.add_problem(problem)
         for target in meta.related:
@@ -427,6 +445,9 @@ def check_paths(paths: Iterable[Path], docs: Path, taxonomy: Taxonomy) -> list[F
         Finding(p, n, 1, "REF003" if m.startswith("the bibliography cannot") else "SEC005", m)
         for p, n, m in site.bib_problems
     ]
+    if site.spec_error is not None:
+        error = site.spec_error
+        findings.append(Finding(error.path, error.line, 1, "SPEC001", str(error).split(": ", 1)[1]))
     files: list[Path] = []
     for path in paths:
         absolute = Path(path).absolute()

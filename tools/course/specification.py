@@ -33,6 +33,11 @@ EXAMPLE_ID = "aqa-8182:3.1.3"
 class SpecificationError(Exception):
     """A specification file is malformed; the message names file, line, entry and problem."""
 
+    def __init__(self, message: str, path: Path, line: int = 1) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+
 
 @dataclass(frozen=True)
 class ContentPoint:
@@ -223,8 +228,10 @@ class _Loader:
         self.spec_id = path.stem
 
     def fail(self, node: yaml.Node | None, entry: str, problem: str) -> SpecificationError:
-        line = f":{node.start_mark.line + 1}" if node is not None else ""
-        return SpecificationError(f"{self.path}{line}: {entry}: {problem}")
+        if node is None:
+            return SpecificationError(f"{self.path}: {entry}: {problem}", self.path)
+        line = node.start_mark.line + 1
+        return SpecificationError(f"{self.path}:{line}: {entry}: {problem}", self.path, line)
 
     def mapping(self, node: yaml.Node, keys: dict[str, bool], entry: str) -> dict[str, yaml.Node]:
         if not isinstance(node, yaml.MappingNode):
@@ -253,7 +260,7 @@ class _Loader:
     def texts(self, node: yaml.Node, entry: str, key: str) -> list[tuple[str, yaml.Node]]:
         if not isinstance(node, yaml.SequenceNode) or not node.value:
             raise self.fail(node, entry, f"{key!r} must be a non-empty list")
-        out = []
+        out: list[tuple[str, yaml.Node]] = []
         for item in node.value:
             if not isinstance(item, yaml.ScalarNode) or not str(item.value).strip():
                 raise self.fail(
@@ -346,16 +353,18 @@ def load_specification(path: str | Path, taxonomy: Taxonomy) -> Specification:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SpecificationError(f"{path}: cannot read the specification file: {exc}") from None
+        raise SpecificationError(
+            f"{path}: cannot read the specification file: {exc}", path
+        ) from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
+        line = mark.line + 1 if mark else 1
         problem = getattr(exc, "problem", None) or str(exc)
-        raise SpecificationError(f"{path}{line}: not valid YAML: {problem}") from None
+        raise SpecificationError(f"{path}:{line}: not valid YAML: {problem}", path, line) from None
     if root is None:
-        raise SpecificationError(f"{path}: the specification file is empty")
+        raise SpecificationError(f"{path}: the specification file is empty", path)
     return _Loader(path, taxonomy).load(root)
 
 
