@@ -21,6 +21,8 @@ _KINDS = {folder: Kind(kind) for kind, folder in FOLDERS.items()}
 TOPICS_PAGE = f"{GENERATED_DIR}/topics"
 CATEGORIES_PAGE = f"{GENERATED_DIR}/index"
 A_TO_Z_PAGE = f"{GENERATED_DIR}/a-z"
+#: Folder of the generated specification coverage pages, one per conf/specifications/ file.
+SPECIFICATIONS_DIR = f"{GENERATED_DIR}/specifications"
 
 
 def article_docname(slug: str) -> str:
@@ -33,6 +35,16 @@ def article_slug(docname: str) -> str:
 
 def generated_docname(kind: str, slug: str) -> str:
     return f"{GENERATED_DIR}/{FOLDERS[kind]}/{slug}"
+
+
+def specification_docname(spec_id: str) -> str:
+    return f"{SPECIFICATIONS_DIR}/{spec_id}"
+
+
+def parse_specification(docname: str) -> str | None:
+    """The specification id of a coverage page's docname, else None."""
+    prefix = SPECIFICATIONS_DIR + "/"
+    return docname.removeprefix(prefix) if docname.startswith(prefix) else None
 
 
 def parse_generated(docname: str) -> tuple[Kind, str] | None:

@@ -803,7 +803,7 @@ DIRECTIVE_OPTIONS: dict[str, frozenset[str]] = {
 }  # fmt: skip
 ALLOWED_DIRECTIVES = frozenset(DIRECTIVE_OPTIONS)
 #: Directives only the generated taxonomy pages may use.
-GENERATED_ONLY_DIRECTIVES = frozenset({"toctree", "course-overview"})
+GENERATED_ONLY_DIRECTIVES = frozenset({"toctree", "course-overview", "course-specification"})
 _GENERATED_OPTIONS = {"toctree": {"hidden", "titlesonly", "caption", "maxdepth", "glob"}}
 
 ALLOWED_ROLES = _words(

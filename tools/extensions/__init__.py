@@ -30,6 +30,7 @@ from .questions import setup_questions
 from .reader import setup_reader
 from .search import setup_search
 from .sitemap import setup_sitemap
+from .specification import setup_specification
 from .terms import setup_terms
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_navigation(app)
     setup_articles(app)
     setup_coursemap(app)
+    setup_specification(app)
     setup_generate(app)
     setup_incremental(app)
     setup_handouts(app)

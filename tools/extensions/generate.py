@@ -21,6 +21,7 @@ from tools.course.corpus import ArticleFile, scan_titles_and_categories
 from tools.course.taxonomy import Taxonomy
 
 from .config import taxonomy_of
+from .specification import coverage_sources
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -131,6 +132,7 @@ def write_generated_pages(app: Sphinx) -> None:
     srcdir = Path(app.srcdir)
     articles = scan_titles_and_categories(srcdir, Path(app.doctreedir) / "course-articles.json")
     pages = render_pages(taxonomy_of(app.env), articles)
+    pages.update(coverage_sources(app.config))
     root = srcdir / paths.GENERATED_DIR
     wanted = {srcdir / f"{docname}.md": text for docname, text in pages.items()}
     written = 0

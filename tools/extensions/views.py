@@ -24,6 +24,7 @@ from .caches import BuildCache
 from .config import taxonomy_of
 from .domain import CourseDomain, catalog_of, course_domain
 from .navigation import nav_tree
+from .specification_view import SpecificationView, specification_view
 from .terms import glossary
 
 if TYPE_CHECKING:
@@ -165,6 +166,7 @@ class PageView:
     prerequisites: tuple[Link, ...] = ()
     course_map: CourseMap | None = None
     downloads: tuple[Download, ...] = ()
+    specification: SpecificationView | None = None  # exam-specification points or coverage
 
     def listing(self, key: ListingKey) -> Listing | None:
         return dict(self.listings).get(key)
@@ -467,6 +469,7 @@ def _compute(env: BuildEnvironment, docname: str) -> PageView:
         prerequisites=_prerequisites(catalog, docname),
         course_map=_course_map(catalog, docname),
         downloads=_downloads(env, docname),
+        specification=specification_view(env, docname),
     )
 
 
