@@ -19,7 +19,7 @@ JOBS       ?= $(shell echo $$(( $$(nproc) + 1 )))
 # the build command, with its garbage-collector policy (tools/extensions/gcpolicy.py).
 SPHINXBUILD = $(BIN)/python -m tools.extensions -c $(CONF) -d $(DOCTREES) $(SPHINXOPTS) -j $(JOBS)
 
-.PHONY: html serve test test-fast lint lock clean check new handouts handout bench offline exports \
+.PHONY: html site serve test test-fast lint lock clean check new handouts handout bench offline exports \
 	system-html system-pdf system-test
 
 # The virtual environment: created once, reinstalled only when the
@@ -59,6 +59,17 @@ node_modules/.installed: package.json package-lock.json
 
 html: $(BUILD_STAMP) system-html
 	$(SPHINXBUILD) -b html $(SOURCE) $(BUILD)/html
+	@echo "Open $(abspath $(BUILD)/html/index.html)"
+
+# The published site (the Pages workflow runs this): the student PDF of every
+# course and article (tools/outputs/site.py), the EPUBs and the Anki decks, then
+# the strict HTML build, which offers them on course and article pages.
+# Only student files are offered (views.py): instructor editions and the LMS
+# exports in build/ are never published.
+SITE_DOWNLOADS = $(abspath $(BUILD))/handouts,$(abspath $(BUILD))/epub,$(abspath $(BUILD))/exports
+site: $(BUILD_STAMP) system-pdf epub exports
+	$(BIN)/python -m tools.outputs.site --build $(BUILD)
+	$(SPHINXBUILD) -b html -D course_downloads=$(SITE_DOWNLOADS) $(SOURCE) $(BUILD)/html
 	@echo "Open $(abspath $(BUILD)/html/index.html)"
 
 # The live preview builds without -W into its own folders: a lenient build's

@@ -33,8 +33,6 @@ if TYPE_CHECKING:
     from sphinx.config import Config
 
 BEFORE_YOU_START = "Before you start"
-#: Where the site keeps the course downloads.
-DOWNLOADS = "_downloads/course"
 
 
 def before_you_start(app: Sphinx, doctree: nodes.document) -> None:
@@ -164,18 +162,19 @@ def add_course_map(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def add_downloads(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """A course page offers its student handout and Anki deck when the build made them."""
+    """A course page offers its student PDF, EPUB and Anki deck, an article page its PDF,
+    when the build made them (`make site`); `make html` alone offers nothing."""
     if app.builder.format != "html":
         return
     downloads = page_view(app.env, docname).downloads
     if not downloads:
         return
     section = nodes.section(ids=["course-downloads"], classes=["course-downloads"])
-    section += nodes.title("Downloads", "Downloads")
+    section += nodes.title("Download", "Download")
     items = nodes.bullet_list()
     here = app.builder.get_target_uri(docname)
     for download in downloads:
-        uri = relative_uri(here, f"{DOWNLOADS}/{Path(download.path).name}")
+        uri = relative_uri(here, download.target)
         para = nodes.paragraph()
         para += nodes.reference("", download.label, refuri=uri)
         para += nodes.Text(f" ({_size(download.size)})")
@@ -188,14 +187,14 @@ def add_downloads(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def copy_downloads(app: Sphinx, exception: BaseException | None) -> None:
-    """Every course's downloads into the site, whether or not its page was rewritten."""
+    """Every page's downloads into the site, whether or not its page was rewritten."""
     if exception is not None or app.builder.format != "html":
         return
-    target = Path(app.outdir) / DOWNLOADS
     for docname in sorted(app.env.found_docs):
         for download in page_view(app.env, docname).downloads:
-            target.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(download.path, target / Path(download.path).name)
+            target = Path(app.outdir) / download.target
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(download.path, target)
 
 
 def _size(size: int) -> str:
@@ -230,11 +229,12 @@ def absolute_download_folders(app: Sphinx, config: Config) -> None:
 def setup_coursemap(app: Sphinx) -> None:
     app.add_config_value(
         "course_downloads",
-        ["../build/handouts", "../build/exports"],
+        ["../build/handouts", "../build/epub", "../build/exports"],
         "env",
         types=frozenset({list}),
-        description="Folders (from conf.py's) where a course's student PDF and Anki deck are "
-        "looked for; those found are offered on the course page (make html does not need them).",
+        description="Folders (from conf.py's) where a course's student PDF, EPUB and Anki deck "
+        "and each article's PDF are looked for; those found are offered on the course and "
+        "article pages (make site builds them; make html does not need them).",
     )
     app.connect("config-inited", absolute_download_folders)
     app.connect("doctree-resolved", add_downloads)

@@ -32,7 +32,7 @@ from tools.course import paths
 from tools.course.taxonomy import Taxonomy
 
 from .config import taxonomy_for
-from .domain import CourseDomain
+from .domain import CourseDomain, course_domain
 from .terms import glossary
 
 if TYPE_CHECKING:
@@ -63,8 +63,12 @@ class Handout:
 def handout_documents(
     taxonomy: Taxonomy, selection: str, edition: str, env: BuildEnvironment
 ) -> list[Handout]:
-    """The handouts of a selection: 'all' (every course), 'category:<slug>' or 'article:<slug>'."""
+    """The handouts of a selection: 'all' (every course), 'articles' (every article, for
+    the site's downloads), 'category:<slug>' or 'article:<slug>'."""
     label = f"{edition.capitalize()} edition"
+    if selection == "articles":
+        slugs = sorted(paths.article_slug(d) for d in course_domain(env).articles)
+        return [h for s in slugs for h in handout_documents(taxonomy, f"article:{s}", edition, env)]
     if selection == "all":
         return [
             Handout(
@@ -118,7 +122,7 @@ def handout_documents(
 def selection_problem(selection: str, taxonomy: Taxonomy, srcdir: Path) -> str:
     """Why *selection* names no handout ('' when it names one)."""
     kind, _, slug = selection.partition(":")
-    if selection == "all":
+    if selection in ("all", "articles"):
         return ""
     if kind == "category":
         if taxonomy.get("category", slug) is None:
@@ -127,7 +131,7 @@ def selection_problem(selection: str, taxonomy: Taxonomy, srcdir: Path) -> str:
     if kind == "article" and slug:
         page = (srcdir / paths.article_docname(slug)).with_suffix(".md")
         return "" if page.is_file() else f"no article {slug!r}: expected {page}"
-    return f"expected 'all', 'category:<slug>' or 'article:<slug>', got {selection!r}"
+    return f"expected 'all', 'articles', 'category:<slug>' or 'article:<slug>', got {selection!r}"
 
 
 def check_config(app: Sphinx, config: Config) -> None:
@@ -242,7 +246,8 @@ def setup_handouts(app: Sphinx) -> None:
         "all",
         "",
         types=frozenset({str}),
-        description="What the handout build contains: 'all' courses, 'category:<slug>' or 'article:<slug>'.",
+        description="What the handout build contains: 'all' courses, every article "
+        "('articles'), 'category:<slug>' or 'article:<slug>'.",
     )
     app.connect("config-inited", check_config, priority=800)
     app.connect("doctree-read", record_terms)

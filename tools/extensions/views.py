@@ -123,31 +123,48 @@ class CourseMap:
 
 @dataclass(frozen=True)
 class Download:
-    """A file a course page offers (student handout, Anki deck), found in the build."""
+    """A file a course or article page offers (student PDF, EPUB, Anki deck), found in the build.
+
+    The size is part of the view, so a new or changed file rewrites the page.
+    """
 
     label: str
     path: str  # absolute, in one of ``course_downloads``
     size: int
+    target: str  # where the site publishes it, from the output folder
 
 
-#: What a course page offers when the Pages workflow built it: (file name, label).
-COURSE_DOWNLOADS = (
-    ("{course}-student.pdf", "Student handout (PDF)"),
-    ("{course}.apkg", "Anki deck of the course's terms and questions"),
+#: What a course page offers when `make site` built it: (file, label). Student
+#: editions only: instructor handouts and LMS exports are never looked for.
+COURSE_DOWNLOADS: tuple[tuple[str, str], ...] = (
+    ("{slug}-student.pdf", "Student handout (PDF)"),
+    ("{slug}.epub", "E-book (EPUB)"),
+    ("{slug}.apkg", "Anki deck of the course's terms and questions"),
 )
+#: What an article page offers: its own student-edition PDF (tools/outputs/site.py).
+ARTICLE_DOWNLOADS: tuple[tuple[str, str], ...] = (
+    ("articles/{slug}-student.pdf", "This article (PDF)"),
+)
+#: Where the site keeps the downloads, by kind of page.
+DOWNLOAD_FOLDERS = {"course": "_downloads/course", "article": "_downloads/article"}
 
 
 def _downloads(env: BuildEnvironment, docname: str) -> tuple[Download, ...]:
     generated = paths.parse_generated(docname)
-    if generated is None or generated[0] != Kind.COURSE:
+    if generated is not None and generated[0] == Kind.COURSE:
+        kind, slug, offered = "course", generated[1], COURSE_DOWNLOADS
+    elif is_article(docname):
+        kind, slug, offered = "article", paths.article_slug(docname), ARTICLE_DOWNLOADS
+    else:
         return ()
     found = []
-    for pattern, label in COURSE_DOWNLOADS:
-        name = pattern.format(course=generated[1])
+    for pattern, label in offered:
+        name = pattern.format(slug=slug)
         for folder in env.config.course_downloads:
             path = Path(folder) / name
             if path.is_file():
-                found.append(Download(label, str(path), path.stat().st_size))
+                target = f"{DOWNLOAD_FOLDERS[kind]}/{path.name}"
+                found.append(Download(label, str(path), path.stat().st_size, target))
                 break
     return tuple(found)
 
