@@ -97,6 +97,7 @@ MARKDOWN_BODY = frozenset(
         "truefalse",
         "mark-scheme",
         "level",
+        "data-figure",
     }
 )
 #: Directives with neither arguments nor options: their first line is body, ``:x:`` lines are text.
@@ -340,9 +341,13 @@ def find_front_matter(text: str) -> FrontMatterBlock | None:
     """The front matter block exactly as MyST's markdown-it plugin finds it (block rules only)."""
     if not text.startswith("-"):
         return None
+    # Only the front matter rule decides what the first token is (it runs first,
+    # on line 0, as markdown-it's block parser would run it): the rest of the
+    # page need not be block-parsed to find it.
     md = parser()
     tokens: list[Token] = []
-    md.block.parse(_normalize(text), md, {}, tokens)
+    state = StateBlock(_normalize(text), md, {}, tokens)
+    _front_matter_rule(md)(state, 0, state.lineMax, False)
     lines = split_lines(text)
     if tokens and tokens[0].type == "front_matter" and tokens[0].map:
         start, end = tokens[0].map
@@ -353,6 +358,17 @@ def find_front_matter(text: str) -> FrontMatterBlock | None:
     ):  # opened as MyST's config reader sees it, never closed for markdown-it
         return FrontMatterBlock(1, 0, "", lines[0], "")
     return None
+
+
+@functools.cache
+def _front_matter_rule(md: MarkdownIt) -> Any:
+    """The block rule MyST's front matter plugin adds (the first that makes tokens)."""
+    for rule in md.block.ruler.getRules(""):
+        if rule.__name__ == "_front_matter_rule":
+            return rule
+        if rule.__module__ != __name__:
+            break
+    raise RuntimeError("mdit-py-plugins no longer adds its front matter rule first")
 
 
 def _normalize(text: str) -> str:
