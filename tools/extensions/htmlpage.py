@@ -131,6 +131,7 @@ def add_static(app: Sphinx) -> None:
     if app.builder.format == "html":
         app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]
         app.add_css_file("course.css")
+        app.add_css_file("print.css", priority=900)  # last: it overrides the others on paper
         app.add_js_file("course.js", defer="defer")
 
 
