@@ -178,6 +178,8 @@ class Planted:
     secret: Path
     secret_png: Path
     marker: Path
+    #: Every page planted (one, or a whole site's worth for the browser test).
+    pages: tuple[Path, ...] = ()
 
     def leaked_into(self, folder: Path) -> list[str]:
         """Files under *folder* holding the secret token (the secret files themselves aside)."""
@@ -194,8 +196,8 @@ class Planted:
         return traces + ([str(self.marker)] if self.marker.exists() else [])
 
 
-def plant(tmp: Path, name: str) -> Planted:
-    case = CASES[name]
+def plant(tmp: Path, *names: str) -> Planted:
+    """A copy of the test root with the hostile pages *names*, sharing one set of traps."""
     outside = tmp / "outside"
     outside.mkdir()
     token = f"HOSTILE-SECRET-{secrets.token_hex(8)}"
@@ -204,22 +206,26 @@ def plant(tmp: Path, name: str) -> Planted:
     secret_png = outside / "secret.png"
     secret_png.write_bytes(_png(token.encode()))
     marker = outside / "MARKER-payload-ran"
-    raw = (HOSTILE / name).read_bytes()
-    for placeholder, value in (
-        (b"@MARKER@", marker),
-        (b"@SECRETPNG@", secret_png),
-        (b"@SECRET@", secret),
-    ):
-        raw = raw.replace(placeholder, str(value).encode())
     src = copy_root(tmp, "course")
-    page = src / case.place / name
-    page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_bytes(raw)
-    for companion in case.files:
-        shutil.copy(HOSTILE / "files" / companion, page.parent / companion)
-        if companion == "references.bib":
-            shutil.copy(HOSTILE / "files" / companion, src / companion)
-    return Planted(tmp, src, page, token, secret, secret_png, marker)
+    pages = []
+    for name in names:
+        case = CASES[name]
+        raw = (HOSTILE / name).read_bytes()
+        for placeholder, value in (
+            (b"@MARKER@", marker),
+            (b"@SECRETPNG@", secret_png),
+            (b"@SECRET@", secret),
+        ):
+            raw = raw.replace(placeholder, str(value).encode())
+        page = src / case.place / name
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_bytes(raw)
+        pages.append(page)
+        for companion in case.files:
+            shutil.copy(HOSTILE / "files" / companion, page.parent / companion)
+            if companion == "references.bib":
+                shutil.copy(HOSTILE / "files" / companion, src / companion)
+    return Planted(tmp, src, pages[0], token, secret, secret_png, marker, tuple(pages))
 
 
 @pytest.fixture(params=sorted(CASES))
@@ -579,30 +585,59 @@ def dialogs_when_used(browser: Any, url: str) -> list[str]:
     return opened
 
 
+LAYERS = ("csp-only", "filters-only")
+#: The browser cases need the bibliography (one case attacks through it).
+BROWSER_CONF = dict(BIBTEX)
+assert all(set(dict(CASES[name].conf)) <= set(BROWSER_CONF) for name in BROWSER_CASES)
+
+
+def build_layer(tmp: Path, layer: str) -> tuple[Planted, Path]:
+    """One site holding every browser case, built with only *layer* in place.
+
+    One site for all the pages, rather than one per page, also shows that a
+    hostile page harms no other page of the same build.
+    """
+    from sphinx.testing.util import SphinxTestApp
+
+    planted = plant(tmp, *BROWSER_CASES)
+    conf = {"course_url_filter": False} if layer == "csp-only" else {"course_csp": False}
+    app = SphinxTestApp("html", srcdir=planted.src, confoverrides=BROWSER_CONF | conf)
+    try:
+        if layer == "csp-only":
+            # Every filter off, the source gate too (it would refuse the page whole):
+            # only the Content-Security-Policy stands between the page and the reader.
+            for listener in list(app.events.listeners["source-read"]):
+                if listener.handler.__module__ == "tools.extensions.pagesource":
+                    app.disconnect(listener.id)
+        app.build()
+    finally:
+        app.cleanup()
+    return planted, Path(app.outdir)
+
+
+@pytest.fixture(scope="module")
+def layer_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Each layer's site, built once for the module and served while it runs."""
+    sites: dict[str, Any] = {}
+    with contextlib.ExitStack() as stack:
+        for layer in LAYERS:
+            planted, outdir = build_layer(tmp_path_factory.mktemp(layer), layer)
+            sites[layer] = (planted, outdir, stack.enter_context(served(outdir)))
+        yield sites
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("layer", ["csp-only", "filters-only"])
+@pytest.mark.parametrize("layer", LAYERS)
 @pytest.mark.parametrize("name", BROWSER_CASES)
 def test_no_dialog_opens_in_chromium(
-    make_app: Callable[..., Any], chromium: Any, tmp_path: Path, name: str, layer: str
+    layer_sites: dict[str, Any], chromium: Any, name: str, layer: str
 ) -> None:
     """Each layer alone stops the script: CSP with the URL filters off, filters with CSP off."""
-    planted = plant(tmp_path, name)
-    conf = {"course_url_filter": False} if layer == "csp-only" else {"course_csp": False}
-    app = make_app("html", srcdir=planted.src, confoverrides=dict(CASES[name].conf) | conf)
-    if layer == "csp-only":
-        # Every filter off, the source gate too (it would refuse the page whole):
-        # only the Content-Security-Policy stands between the page and the reader.
-        for listener in list(app.events.listeners["source-read"]):
-            if listener.handler.__module__ == "tools.extensions.pagesource":
-                app.disconnect(listener.id)
-    app.build()
-    outdir = Path(app.outdir)
-    built = outdir / planted.page.relative_to(planted.src).with_suffix(".html")
-    if not built.is_file():
-        return  # refused whole: nothing to click
-    with served(outdir) as base:
-        page_url = base + built.relative_to(outdir).as_posix()
-        assert dialogs_when_used(chromium, page_url) == []
+    planted, outdir, base = layer_sites[layer]
+    page = next(p for p in planted.pages if p.name == name)
+    built = outdir / page.relative_to(planted.src).with_suffix(".html")
+    if built.is_file():  # else refused whole: nothing to click
+        assert dialogs_when_used(chromium, base + built.relative_to(outdir).as_posix()) == []
     assert planted.ran() == []
 
 
