@@ -159,7 +159,9 @@ def spec_problems(
             )
             add(f"no specification {spec_id!r} in conf/{FOLDER}/{hint}")
         elif spec.point(number) is None:
-            hint = did_you_mean(point_id, [p.id for p in spec.points])
+            topic = number.rpartition(".")[0]
+            near = [p.id for p in spec.points if p.number.startswith(topic + ".")]
+            hint = did_you_mean(point_id, near or [p.id for p in spec.points])
             add(f"{point_id!r} is not a content point of {spec.title}{hint}")
         elif course is not None and course not in spec.courses:
             add(
@@ -236,6 +238,9 @@ class _Loader:
     def mapping(self, node: yaml.Node, keys: dict[str, bool], entry: str) -> dict[str, yaml.Node]:
         if not isinstance(node, yaml.MappingNode):
             raise self.fail(node, entry, "expected a mapping of 'key: value' lines")
+        named = [v.value for k, v in node.value if k.value == "number" and v.value]
+        if named and entry != "file":
+            entry = f"{entry.split(' of ')[0].removeprefix('a ')} {named[0]}"
         found: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)

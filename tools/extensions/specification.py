@@ -280,9 +280,10 @@ def coverage_table(view: CoverageView) -> nodes.Node:
     body = nodes.tbody()
     for topic in view.topics:
         row = nodes.row()
-        heading = f"{topic.number} {topic.title}"
-        row += nodes.entry("", nodes.paragraph("", ""))
-        row += nodes.entry("", nodes.paragraph("", "", nodes.strong(heading, heading)), morecols=1)
+        row += nodes.entry("", nodes.paragraph("", "", nodes.strong(topic.number, topic.number)))
+        row += nodes.entry(
+            "", nodes.paragraph("", "", nodes.strong(topic.title, topic.title)), morecols=1
+        )
         body += row
         for point in topic.points:
             row = nodes.row()
