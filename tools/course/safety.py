@@ -89,6 +89,18 @@ def download_problem(target: str) -> str | None:
     return None
 
 
+def csv_path_problem(target: str) -> str | None:
+    """None when a ``data-figure``'s argument is a relative path to a ``.csv`` file
+    (where it leads is checked against docs/ by tools/course/datafigure.py)."""
+    if problem := url_problem(target, kind="download"):
+        return problem
+    if target.startswith(("/", "\\")) or "\\" in target or re.match(r"^[A-Za-z]:", target):
+        return f"the CSV {target!r} must be a path relative to the page, not an absolute path"
+    if not target.lower().endswith(".csv"):
+        return f"the CSV {target!r}: a data figure reads a .csv file only"
+    return None
+
+
 # -- Maths ---------------------------------------------------------------------------------
 
 #: Control words a formula may use (modelled on KaTeX's supported functions):
@@ -777,6 +789,8 @@ DIRECTIVE_OPTIONS: dict[str, frozenset[str]] = {
         "mark-scheme": {"type"},
         "level": {"marks"},
         "instructor-note": set(),
+        # A content note on a sensitive topic (tools/extensions/contentnote.py).
+        "content-note": set(),
         "bibliography": {"cited", "style"},
         "glossary": {"sorted"},
         "course-search": set(),
@@ -787,6 +801,8 @@ DIRECTIVE_OPTIONS: dict[str, frozenset[str]] = {
         "math": {"label"},
         # No :layout: (Sphinx runs it as the executable): write layout=... in the DOT.
         "graphviz": {"alt", "align", "caption", "class", "name"},
+        # Charts from a CSV in docs/ (tools/course/datafigure.py reads and checks it).
+        "data-figure": {"type", "x", "y", "error", "series", "x-label", "y-label", "y-range", "alt", "source"},
         "table": _TABLE,
         "list-table": _TABLE,
         "csv-table": _TABLE | {"header", "delim", "quote", "keepspace", "escape"},
@@ -873,6 +889,8 @@ def directive_problems(
         problems.extend((body_offset, p) for p in sanitize_dot(body)[1])
     elif name == "math":
         problems.extend((body_offset, p) for p in math_problems(f"{args}\n{body}"))
+    elif name == "data-figure" and (why := csv_path_problem(args.strip())):
+        problems.append((0, f"{{data-figure}} {why}"))
     return problems
 
 

@@ -14,6 +14,7 @@ from .caches import setup_caches
 from .citations import setup_citations
 from .config import setup_config
 from .coursemap import setup_coursemap
+from .datafigure import setup_datafigure
 from .domain import setup_domain
 from .gcpolicy import setup_gcpolicy
 from .generate import setup_generate
@@ -54,6 +55,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_mathml(app)
     setup_questions(app)
     setup_assessment(app)
+    setup_datafigure(app)
     setup_domain(app)
     setup_listings(app)
     setup_navigation(app)
