@@ -20,6 +20,8 @@ gate publishes the page. The build's guard (guard.py) checks again after parsing
 | FM008  | error    | summary is one sentence of at most 200 characters |
 | FM009  | error    | spec names content points of conf/specifications/ files for the article's course |
 | SPEC001| error    | the specification files in conf/specifications/ can be read |
+| CN001  | warning  | an article on a sensitive topic (conf/sensitive-topics.yaml) has a content note |
+| CN002  | error    | conf/sensitive-topics.yaml can be read |
 | SLUG001| error    | the file name is a valid slug |
 | DUP001 | error    | no two articles share a title |
 | HD001  | error    | exactly one level-1 heading |
@@ -66,8 +68,11 @@ from pathlib import Path
 from pybtex.database import parse_file  # type: ignore[import-untyped]
 
 from . import assessment, datafigure, glossary, safety, scaffold
+from .care import DIRECTIVE as CONTENT_NOTE
+from .care import Care, CareError, care_file, load_care
 from .frontmatter import (
     ARTICLES_DIR,
+    ArticleMeta,
     FrontMatter,
     Problem,
     is_article,
@@ -146,6 +151,8 @@ class Site:
     bib_problems: list[tuple[Path, int, str]]
     specs: Specifications = field(default_factory=Specifications)
     spec_error: SpecificationError | None = None
+    care: Care = field(default_factory=Care)
+    care_error: CareError | None = None
 
     @classmethod
     def load(cls, docs: Path, taxonomy: Taxonomy) -> Site:
@@ -169,6 +176,10 @@ class Site:
                 site.specs = load_specifications(specifications_folder(taxonomy.source), taxonomy)
             except SpecificationError as exc:
                 site.spec_error = exc
+            try:
+                site.care = load_care(care_file(taxonomy.source), taxonomy)
+            except CareError as exc:
+                site.care_error = exc
         return site
 
 
@@ -236,7 +247,21 @@ class PageChecker:
                 self.add(meta.line_of("related"), "FM007", "'related' lists the article itself")
         if meta.category:
             self.check_reading_grade(meta.category)
+        self.check_content_note(meta)
         self.check_assessment(meta.objectives, meta.line_of("objectives"))
+
+    def check_content_note(self, meta: ArticleMeta) -> None:
+        """A page on a sensitive topic opens with a content note (issue 17: care)."""
+        reason = self.site.care.reason(meta)
+        if reason and not any(d.name == CONTENT_NOTE for d in self.page.directives):
+            key = "topics" if reason.startswith("its topic") else "keywords"
+            self.add(
+                meta.line_of(key),
+                "CN001",
+                f"{reason} marks this page as sensitive (conf/sensitive-topics.yaml): "
+                f"add a content note under the title (:::{{{CONTENT_NOTE}}} … :::)",
+                severity="warning",
+            )
 
     def check_guidance(self) -> None:
         """The skeleton's guidance sentences are placeholders, never content."""
@@ -454,6 +479,10 @@ def check_paths(paths: Iterable[Path], docs: Path, taxonomy: Taxonomy) -> list[F
     if site.spec_error is not None:
         error = site.spec_error
         findings.append(Finding(error.path, error.line, 1, "SPEC001", str(error).split(": ", 1)[1]))
+    if site.care_error is not None:
+        care_error = site.care_error
+        message = str(care_error).split(": ", 1)[1]
+        findings.append(Finding(care_error.path, care_error.line, 1, "CN002", message))
     files: list[Path] = []
     for path in paths:
         absolute = Path(path).absolute()

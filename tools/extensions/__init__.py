@@ -13,9 +13,11 @@ from .assessment import setup_assessment
 from .caches import setup_caches
 from .citations import setup_citations
 from .config import setup_config
+from .contentnote import setup_contentnote
 from .coursemap import setup_coursemap
 from .datafigure import setup_datafigure
 from .domain import setup_domain
+from .epubbuilder import setup_epub
 from .gcpolicy import setup_gcpolicy
 from .generate import setup_generate
 from .guard import setup_guard
@@ -54,6 +56,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_guard(app)
     setup_mathml(app)
     setup_questions(app)
+    setup_contentnote(app)
     setup_assessment(app)
     setup_datafigure(app)
     setup_domain(app)
@@ -65,6 +68,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_generate(app)
     setup_incremental(app)
     setup_handouts(app)
+    setup_epub(app)
     setup_htmlpage(app)
     setup_terms(app)
     setup_reader(app)
