@@ -496,3 +496,39 @@ def _figure_alts(pdf: Any) -> set[str]:
 
     visit(pdf.Root.StructTreeRoot)
     return alts
+
+
+# -- in Chromium (slow): readable on a phone, in the theme's colours ---------------------------
+
+#: Per chart: the smallest label in CSS px, and the colours of its text and of the page.
+MEASURE = """() => Array.from(document.querySelectorAll('figure.course-datafig svg')).map(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const texts = Array.from(svg.querySelectorAll('text'));
+  return {
+    smallest: Math.min(...texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale)),
+    text: getComputedStyle(texts[0]).fill,
+    page: getComputedStyle(document.body).color,
+  };
+})"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium")
+def test_charts_are_readable_on_a_phone_and_in_dark_mode(site: Any) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url = (Path(site.outdir) / "articles/figures.html").as_uri()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        tab = browser.new_page(viewport={"width": 375, "height": 812})
+        tab.goto(url)
+        for theme in ("light", "dark"):
+            tab.evaluate(f"document.body.dataset.theme = '{theme}'")
+            charts_ = tab.evaluate(MEASURE)
+            assert len(charts_) == len(figures_on(Path(site.srcdir), PAGE))
+            for chart in charts_:
+                assert chart["smallest"] >= 12
+                assert chart["text"] == chart["page"]
+            assert tab.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        assert charts_[0]["text"] != "rgb(0, 0, 0)"  # dark mode: light text, no black block
+        browser.close()
