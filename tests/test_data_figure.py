@@ -178,6 +178,19 @@ def test_serial_and_parallel_builds_give_the_same_page(
     assert (Path(app.outdir) / "articles/figures.html").read_text(encoding="utf-8") == serial
 
 
+def test_text_builder_gives_the_alt_text_and_the_table(
+    make_app: Callable[..., Any], tmp_path: Path
+) -> None:
+    src = copy_root(tmp_path, "data-figure")
+    app = make_app("text", srcdir=src, freshenv=True)
+    app.build()
+    text = (Path(app.outdir) / "articles/figures.txt").read_text(encoding="utf-8")
+    for spec in figures_on(src, PAGE):
+        assert f"[Chart: {spec['alt']}]" in text
+        header = csv_rows((src / "articles" / spec["csv"]).resolve())[0]
+        assert re.search(r"\| " + r" +\| ".join(map(re.escape, header)) + r" +\|", text)
+
+
 # -- the cache, observed on disk -----------------------------------------------------------
 
 

@@ -117,7 +117,11 @@ class DataFigure(SphinxDirective):
         table = nodes.table(classes=["course-datafig-table"])
         group = nodes.tgroup(cols=len(figure.header))
         table += group
-        group += [nodes.colspec(colwidth=1) for _ in figure.header]
+        widths = [
+            max(len(row[i]) for row in (figure.header, *figure.rows))
+            for i in range(len(figure.header))
+        ]
+        group += [nodes.colspec(colwidth=width) for width in widths]  # text builders size by these
         group += nodes.thead("", _row(figure.header))
         group += nodes.tbody("", *(_row(cells) for cells in figure.rows))
         holder = data_table("", table, csv=figure.csv_name)
