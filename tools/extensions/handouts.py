@@ -131,7 +131,7 @@ def selection_problem(selection: str, taxonomy: Taxonomy, srcdir: Path) -> str:
     if kind == "article" and slug:
         page = (srcdir / paths.article_docname(slug)).with_suffix(".md")
         return "" if page.is_file() else f"no article {slug!r}: expected {page}"
-    return f"expected 'all', 'articles', 'category:<slug>' or 'article:<slug>', got {selection!r}"
+    return f"expected 'all', 'category:<slug>' or 'article:<slug>', got {selection!r}"
 
 
 def check_config(app: Sphinx, config: Config) -> None:
