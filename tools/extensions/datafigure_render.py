@@ -28,7 +28,7 @@ import re
 import tempfile
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from defusedxml.ElementTree import fromstring as parse_xml
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 #: Bump when the drawing code changes what it draws.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
 FOREGROUND = "#1a1a1a"
@@ -53,7 +53,10 @@ HATCHES = ("", "//", "..", "xx", "\\\\", "--")
 WIDTH_IN, HEIGHT_IN = 5.2, 3.6
 FONT_PT = 14
 MIN_LABEL_PX = 12
-_WRAP = 14
+#: About how many label characters fit across the plot; a bar chart whose category
+#: names do not fit under their bars in two lines is drawn with horizontal bars.
+_ACROSS = 34
+_WRAP_SIDE = 22
 
 ElementTree.register_namespace("", SVG)
 ElementTree.register_namespace("xlink", XLINK)
@@ -110,15 +113,17 @@ def draw(figure: Figure) -> bytes:
         chart.patch.set_alpha(0)
         axes = chart.add_subplot()
         axes.patch.set_alpha(0)
+        sideways = figure.kind == "bar" and _wrapped(figure.categories) is None
         if figure.kind == "bar":
-            _bars(axes, figure)
+            _bars(axes, figure, sideways=sideways)
         else:
             _points(axes, figure)
-        axes.set_xlabel(figure.x_label, parse_math=False)
-        axes.set_ylabel(figure.y_label, parse_math=False)
+        # Sideways bars: the categories run down the y axis, the values along x.
+        axes.set_xlabel(figure.y_label if sideways else figure.x_label, parse_math=False)
+        axes.set_ylabel(figure.x_label if sideways else figure.y_label, parse_math=False)
         if figure.y_range:
-            axes.set_ylim(*figure.y_range)
-        axes.grid(axis="y", color=FOREGROUND, alpha=0.15, linewidth=0.8)
+            (axes.set_xlim if sideways else axes.set_ylim)(*figure.y_range)
+        axes.grid(axis="x" if sideways else "y", color=FOREGROUND, alpha=0.15, linewidth=0.8)
         axes.set_axisbelow(True)
         if len(figure.series) > 1:  # above the plot, where it covers no data
             axes.legend(
@@ -133,11 +138,16 @@ def draw(figure: Figure) -> bytes:
     return out.getvalue()
 
 
-def _label(text: str) -> str:
-    return "\n".join(textwrap.wrap(text, _WRAP)) or text
+def _wrapped(categories: tuple[str, ...]) -> list[str] | None:
+    """The category names in at most two lines each under their bars, or None if they do not fit."""
+    width = _ACROSS // len(categories)
+    lines = [textwrap.wrap(c, width, break_long_words=False) or [c] for c in categories]
+    if any(len(wrapped) > 2 or max(map(len, wrapped)) > width for wrapped in lines):
+        return None
+    return ["\n".join(wrapped) for wrapped in lines]
 
 
-def _bars(axes: Axes, figure: Figure) -> None:
+def _bars(axes: Axes, figure: Figure, *, sideways: bool) -> None:
     categories = figure.categories
     count = len(figure.series)
     width = 0.8 / count
@@ -145,20 +155,25 @@ def _bars(axes: Axes, figure: Figure) -> None:
         offset = (number - (count - 1) / 2) * width
         where = {str(x): i for i, x in enumerate(series.x)}
         positions = [categories.index(c) + offset for c in where]
-        axes.bar(
-            positions,
-            series.y,
-            width=width * 0.95,
-            yerr=series.error,
-            color=PALETTE[number],
-            hatch=HATCHES[number] if count > 1 else None,
-            edgecolor=FOREGROUND if count > 1 else PALETTE[number],
-            linewidth=0.6,
-            ecolor=FOREGROUND,
-            capsize=4,
-            label=series.name or None,
-        )
-    axes.set_xticks(range(len(categories)), [_label(c) for c in categories])
+        style: dict[str, Any] = {
+            "color": PALETTE[number],
+            "hatch": HATCHES[number] if count > 1 else None,
+            "edgecolor": FOREGROUND if count > 1 else PALETTE[number],
+            "linewidth": 0.6,
+            "ecolor": FOREGROUND,
+            "capsize": 4,
+            "label": series.name or None,
+        }
+        if sideways:
+            axes.barh(positions, series.y, height=width * 0.95, xerr=series.error, **style)
+        else:
+            axes.bar(positions, series.y, width=width * 0.95, yerr=series.error, **style)
+    if sideways:
+        names = ["\n".join(textwrap.wrap(c, _WRAP_SIDE)) or c for c in categories]
+        axes.set_yticks(range(len(categories)), names)
+        axes.invert_yaxis()  # the first row of the CSV at the top
+    else:
+        axes.set_xticks(range(len(categories)), _wrapped(categories) or categories)
 
 
 def _points(axes: Axes, figure: Figure) -> None:
