@@ -154,7 +154,8 @@ def visit_chart_html(self: HTML5Translator, node: data_chart) -> None:
     vars(self)["course_datafigs"] = count
     svg = inline_svg(str(node["svg"]), alt, f"datafig-{count}")
     self.body.append(
-        '<div class="course-diagram course-datafig-chart">'
+        # Tick labels are not words to search for; the caption and the table are indexed.
+        '<div class="course-diagram course-datafig-chart" data-pagefind-ignore>'
         '<div class="course-diagram-scroll" tabindex="0" role="group" '
         f'aria-label="{html.escape(alt, quote=True)}">{svg}</div></div>\n'
     )
