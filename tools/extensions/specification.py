@@ -174,6 +174,13 @@ def coverage_nodes(builder: Builder, docname: str, view: CoverageView) -> list[n
         about += nodes.Text(" The board's own text: ")
         about += nodes.reference("", view.url, refuri=view.url)
         about += nodes.Text(".")
+    if any(t.section for t in view.topics):
+        board = view.label.split(" ", 1)[0]
+        note = (
+            f"The numbers are this course's, in the order of {board}'s specification; "
+            f"{board}'s own section number of each topic is in brackets."
+        )
+        out.append(nodes.paragraph(note, note))
     out.append(about)
     for topic in view.topics:
         section = nodes.section(ids=["topic-" + topic.number.replace(".", "-")])
