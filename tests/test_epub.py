@@ -12,6 +12,7 @@ taken from the source pages).
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -299,3 +300,26 @@ def test_images_from_outside_the_build_are_left_out_with_their_alt_text(
         f"[Image: Picture {n}]" for n in range(3)
     ]
     assert images.items == {}
+
+
+def test_a_course_that_fails_does_not_stop_the_others(
+    tmp_path: Path, make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tools.extensions.epubbuilder as builder
+
+    def failing(path: Path, info: Any, *args: Any) -> None:
+        if info.slug == "junior-course":
+            raise ValueError("the junior course broke")
+        real(path, info, *args)
+
+    real = builder.write_book
+    monkeypatch.setattr(builder, "write_book", failing)
+    app = make_app("course-epub", srcdir=copy_root(tmp_path, "course"))
+    app.build()
+    manifest = json.loads((Path(app.outdir) / "epubs.json").read_text(encoding="utf-8"))
+    assert {e["course"]: e["problem"] for e in manifest} == {
+        "junior-course": "ValueError: the junior course broke",
+        "senior-course": "",
+    }
+    assert (Path(app.outdir) / "senior-course.epub").is_file()
+    assert "junior-course: the EPUB could not be written" in app.warning.getvalue()
