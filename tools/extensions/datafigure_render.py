@@ -27,6 +27,7 @@ import os
 import re
 import tempfile
 import textwrap
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
@@ -70,9 +71,8 @@ class RenderError(Exception):
 
 def cached_svg(figure: Figure, cache: Path) -> tuple[str, bool]:
     """The figure's SVG (handout colours) and whether it was drawn now (False: from the cache)."""
-    import matplotlib
-
-    key = f"{figure.digest[:32]}-{RENDERER_VERSION}-{matplotlib.__version__}"
+    # The installed version, read without importing matplotlib (a cache hit needs no import).
+    key = f"{figure.digest[:32]}-{RENDERER_VERSION}-{version('matplotlib')}"
     path = cache / f"{key}.svg"
     if path.is_file():
         return path.read_text(encoding="utf-8"), False
