@@ -76,6 +76,11 @@ class DataFigure(SphinxDirective):
             problem = Problem(self.lineno, "DF006", f"the chart could not be drawn safely: {error}")
             warn_problem(docname, problem, "datafigure")
             return []
+        except Exception as error:  # matplotlib on a page's data: a warning, never a traceback
+            message = f"the chart could not be drawn ({type(error).__name__}: {error})"
+            problem = Problem(self.lineno, "DF006", message)
+            warn_problem(docname, problem, "datafigure")
+            return []
         chart = data_chart("", svg=svg, alt=figure.alt, digest=figure.digest)
         self.set_source_info(chart)
         holder = nodes.figure("", chart, classes=["course-datafig"])
