@@ -1,7 +1,7 @@
 """The built site in real headless Chromium (Debian's), as a student uses it.
 
-Screenshots for people to look at go to build/screenshots/; axe-core and the
-Nu Html Checker figures go to build/reports/.
+Screenshots for people to look at go to build/screenshots/; the Nu Html
+Checker's figures go to build/reports/ (axe-core runs in test_accessibility.py).
 """
 
 from __future__ import annotations
@@ -201,34 +201,6 @@ def test_no_sideways_scrolling_on_a_phone(browser: Any, base_url: str, kind: str
         shot(tab, f"08-phone-{kind}")
     context.close()
     assert overflow <= 0, f"{kind} scrolls sideways by {overflow}px"
-
-
-def test_accessibility_axe(browser: Any, base_url: str) -> None:
-    """No serious or critical axe-core violations on any page type, light or dark."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    report: dict[str, dict[str, int]] = {}
-    serious: list[str] = []
-    for scheme in ("light", "dark"):
-        context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
-        tab = context.new_page()
-        for kind, rel in PAGE_TYPES.items():
-            tab.goto(base_url + rel)
-            tab.wait_for_load_state("networkidle")
-            tab.evaluate(f"document.body.dataset.theme = '{scheme}'")
-            results = axe.run(tab)
-            counts = Counter(v["impact"] for v in results.response["violations"])
-            report[f"{kind}/{scheme}"] = dict(counts)
-            serious += [
-                f"{kind}/{scheme}: {v['id']} ({v['impact']}): {v['help']} e.g. {v['nodes'][0]['html'][:120]}"
-                for v in results.response["violations"]
-                if v["impact"] in ("serious", "critical")
-            ]
-        context.close()
-    REPORTS.mkdir(parents=True, exist_ok=True)
-    (REPORTS / "axe.json").write_text(json.dumps(report, indent=2, sort_keys=True))
-    assert serious == [], "\n".join(serious)
 
 
 @pytest.mark.skipif(

@@ -239,9 +239,18 @@ def test_404_links_and_search_work_on_a_phone_from_root_or_sub_path(
     context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
     tab = context.new_page()
     tab.goto(not_found_site + "404.html")
-    # Styled: the theme's stylesheet loaded from the right place.
+    # Styled: the theme's stylesheet loaded from the right place, and the
+    # theme visible (its phone header shown, its fonts on the page).
     assert tab.evaluate(
         "Array.from(document.styleSheets).some(s => s.href && s.href.includes('furo') && s.cssRules.length > 0)"
+    )
+    assert tab.evaluate(
+        """() => getComputedStyle(document.querySelector('.mobile-header')).display === 'flex'
+          && getComputedStyle(document.body).fontFamily.includes('-apple-system')"""
+    )
+    # And no sideways scrolling at 375 px.
+    assert tab.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     )
     box = tab.get_by_label("Search the course").last
     assert box.is_visible()

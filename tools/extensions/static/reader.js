@@ -153,12 +153,35 @@
     if (link) link.setAttribute("aria-expanded", "false");
     open = null;
   }
-  function placeTip(term) {
+  /* The bottom edge of furo's sticky phone header (0 where it is not shown):
+     a definition must stay between it and the bottom of the window. */
+  function headerBottom() {
+    var header = document.querySelector(".mobile-header");
+    if (!header || getComputedStyle(header).display === "none") return 0;
+    return Math.max(0, header.getBoundingClientRect().bottom);
+  }
+  function placeTip(term, mayScroll) {
     var tip = term.querySelector(".course-term-tip");
-    if (!tip) return;
+    if (!tip || getComputedStyle(tip).display === "none") return;
+    var width = document.documentElement.clientWidth;
     tip.style.left = "0px";
-    var overflow = tip.getBoundingClientRect().right - (document.documentElement.clientWidth - 8);
-    if (overflow > 0) tip.style.left = -overflow + "px";
+    var box = tip.getBoundingClientRect();
+    var overflow = box.right - (width - 8);
+    if (overflow > 0) tip.style.left = Math.max(-overflow, 8 - box.left) + "px";
+    // Below the term when it fits, above it when only that fits; otherwise
+    // below, with the page scrolled just enough to show it (never under the header).
+    var top = headerBottom() + 8;
+    var bottom = window.innerHeight - 8;
+    var word = term.getBoundingClientRect();
+    var height = tip.offsetHeight;
+    var below = word.bottom + height <= bottom;
+    var above = word.top - height >= top;
+    tip.classList.toggle("course-term-tip-above", !below && above);
+    if (!below && !above && mayScroll) {
+      var room = word.top - top;
+      var need = word.bottom + height - bottom;
+      if (room > 0) window.scrollBy(0, Math.min(need, room));
+    }
   }
   document.addEventListener("click", function (event) {
     var target = event.target;
@@ -184,8 +207,27 @@
     term.classList.add("course-term-open");
     link.setAttribute("aria-expanded", "true");
     open = term;
-    placeTip(term);
+    placeTip(term, true);
   });
+  // Keyboard focus and the mouse show a definition too (CSS): place it the same way.
+  ["focusin", "mouseover"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var term = event.target.closest && event.target.closest(".course-term");
+      if (term && !event.target.closest(".course-term-tip")) placeTip(term, false);
+    });
+  });
+  // While the page scrolls under an open definition, keep it clear of the
+  // header; once its term has gone under the header, close it.
+  window.addEventListener("scroll", function () {
+    if (!open) return;
+    var word = open.getBoundingClientRect();
+    if (word.bottom <= headerBottom() || word.top >= window.innerHeight) {
+      // The tap focused the link, and focus shows a definition too: let go of it.
+      var term = open;
+      closeTerm();
+      if (term.contains(document.activeElement)) document.activeElement.blur();
+    } else placeTip(open, false);
+  }, { passive: true });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && open) {
       // The tap focused the link, and a focused term shows its definition:
