@@ -217,8 +217,11 @@ def test_a_reread_draws_nothing_and_an_edited_csv_draws_again(
     edited = make_app("html", srcdir=src)
     edited.build()
     after = cache_state(edited)
-    assert len(after) == len(before) + 1
-    assert {k: v for k, v in after.items() if k in before} == before
+    # One new drawing; the edited figure's old one is removed, the others are untouched.
+    assert len(after) == len(before) and len(set(after) - set(before)) == 1
+    assert {k: v for k, v in after.items() if k in before} == {
+        k: v for k, v in before.items() if k in after
+    }
     page = soup(edited, "articles/figures.html")
     shown = [tr.select("td")[0].get_text(strip=True) for tr in page.select("details tbody tr")]
     assert "7" in shown and len(rows) == len(csv_rows(data)) - 1

@@ -30,17 +30,22 @@ from sphinx.util.docutils import SphinxDirective
 from tools.course.datafigure import OPTIONS, Figure, FigureError, read_figure
 from tools.course.reader import Problem
 
-from .datafigure_render import RenderError, cached_svg, inline_svg
+from .datafigure_render import RenderError, cache_name, cached_svg, inline_svg
 from .report import warn_problem
 
 if TYPE_CHECKING:
+    from collections.abc import Set
+
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
     from sphinx.writers.html5 import HTML5Translator
     from sphinx.writers.text import TextTranslator
 
 #: Where drawings are kept between builds, inside the doctree folder.
 CACHE_DIR = "datafigures"
+#: docname -> the cache files its figures use, kept on the environment.
+_IN_USE = "course_datafigures"
 
 
 class data_chart(nodes.General, nodes.Element):
@@ -81,6 +86,7 @@ class DataFigure(SphinxDirective):
             problem = Problem(self.lineno, "DF006", message)
             warn_problem(docname, problem, "datafigure")
             return []
+        _in_use(self.env).setdefault(docname, set()).add(cache_name(figure))
         chart = data_chart("", svg=svg, alt=figure.alt, digest=figure.digest)
         self.set_source_info(chart)
         holder = nodes.figure("", chart, classes=["course-datafig"])
@@ -199,6 +205,36 @@ def _pass(self: Any, node: nodes.Element) -> None:
     """The table inside is written by the translator's own table visitors."""
 
 
+# --- The cache: drawings no page uses any more are removed after a build ----------------
+
+
+def _in_use(env: BuildEnvironment) -> dict[str, set[str]]:
+    if not hasattr(env, _IN_USE):
+        setattr(env, _IN_USE, {})
+    found: dict[str, set[str]] = getattr(env, _IN_USE)
+    return found
+
+
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _in_use(env).pop(docname, None)
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment) -> None:
+    theirs = _in_use(other)
+    _in_use(env).update({d: theirs[d] for d in docnames if d in theirs})
+
+
+def prune_cache(app: Sphinx, exception: Exception | None) -> None:
+    """After a build that finished, drop drawings of figures that changed or went away."""
+    folder = Path(app.env.doctreedir, CACHE_DIR)
+    if exception is not None or not folder.is_dir() or not hasattr(app.env, _IN_USE):
+        return  # an environment pickled before figures were recorded knows of none
+    used = set().union(*_in_use(app.env).values())
+    for path in folder.iterdir():
+        if path.name not in used:
+            path.unlink(missing_ok=True)
+
+
 def setup_datafigure(app: Sphinx) -> None:
     app.add_node(
         data_chart,
@@ -211,3 +247,6 @@ def setup_datafigure(app: Sphinx) -> None:
         text=(visit_table_text, _pass),
     )
     app.add_directive("data-figure", DataFigure)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("build-finished", prune_cache)

@@ -70,11 +70,15 @@ class RenderError(Exception):
     """matplotlib's drawing did not pass the SVG allowlist."""
 
 
+def cache_name(figure: Figure) -> str:
+    """The drawing's file in the cache: the figure's digest, this renderer, this matplotlib."""
+    # The installed version, read without importing matplotlib (a cache hit needs no import).
+    return f"{figure.digest[:32]}-{RENDERER_VERSION}-{version('matplotlib')}.svg"
+
+
 def cached_svg(figure: Figure, cache: Path) -> tuple[str, bool]:
     """The figure's SVG (handout colours) and whether it was drawn now (False: from the cache)."""
-    # The installed version, read without importing matplotlib (a cache hit needs no import).
-    key = f"{figure.digest[:32]}-{RENDERER_VERSION}-{version('matplotlib')}"
-    path = cache / f"{key}.svg"
+    path = cache / cache_name(figure)
     if path.is_file():
         return path.read_text(encoding="utf-8"), False
     svg = clean_svg(draw(figure))
