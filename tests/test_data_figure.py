@@ -459,6 +459,14 @@ def test_the_gate_refuses_paths_that_are_not_relative_csv_files(target: str) -> 
     assert directive_problems("data-figure", target, {"alt": "x"}, "")
 
 
+def test_the_allowlist_and_the_directive_take_the_same_options() -> None:
+    from tools.course.datafigure import OPTIONS
+    from tools.course.safety import DIRECTIVE_OPTIONS
+    from tools.extensions.datafigure import DataFigure
+
+    assert DIRECTIVE_OPTIONS["data-figure"] == OPTIONS == set(DataFigure.option_spec)
+
+
 def test_csv_limits() -> None:
     rows = "".join(f"{i},{i}\n" for i in range(MAX_ROWS + 1))
     with pytest.raises(FigureError, match="more than"):

@@ -77,13 +77,9 @@ class DataFigure(SphinxDirective):
         self.env.note_dependency(str(Path(self.env.srcdir, figure.csv_name)))
         try:
             svg, _drawn = cached_svg(figure, Path(self.env.doctreedir, CACHE_DIR))
-        except RenderError as error:
-            problem = Problem(self.lineno, "DF006", f"the chart could not be drawn safely: {error}")
-            warn_problem(docname, problem, "datafigure")
-            return []
         except Exception as error:  # matplotlib on a page's data: a warning, never a traceback
-            message = f"the chart could not be drawn ({type(error).__name__}: {error})"
-            problem = Problem(self.lineno, "DF006", message)
+            why = error if isinstance(error, RenderError) else f"{type(error).__name__}: {error}"
+            problem = Problem(self.lineno, "DF006", f"the chart could not be drawn safely: {why}")
             warn_problem(docname, problem, "datafigure")
             return []
         _in_use(self.env).setdefault(docname, set()).add(cache_name(figure))
