@@ -372,9 +372,9 @@ def test_the_instructor_handout_starts_with_the_coverage_table(
     assert "Specification coverage" not in printed.get_text()
     # Both editions print each article's points in its header, as words.
     lines = [" ".join(p.get_text(" ").split()) for p in printed.select(".course-spec-line")]
-    point = spec.point("1.2.1")
-    assert point is not None
-    assert any(line.startswith(f"{spec.label}: {point.number} {point.title}") for line in lines)
+    first = spec.point("1.2.1")
+    assert first is not None
+    assert any(line.startswith(f"{spec.label}: {first.number} {first.title}") for line in lines)
 
 
 def test_coverage_counts_a_point_once_per_article(spec: Specification) -> None:
