@@ -11,13 +11,55 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from .assessment import prerequisite_order
 from .taxonomy import Taxonomy
 
 RELATED_LIMIT = 5
+
+
+class Sequenced(Protocol):
+    """What teaching order reads of an article (a record, or a file on disk)."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def category(self) -> str | None: ...
+    @property
+    def order(self) -> int | None: ...
+    @property
+    def prerequisites(self) -> tuple[str, ...]: ...
+
+
+S = TypeVar("S", bound=Sequenced)
+
+
+def teaching_order(categories: Sequence[str], articles: Iterable[S]) -> list[S]:
+    """A course's articles as it is taught: categories in taxonomy order; within one,
+    the articles' ``order`` key, then title; then each moved after its prerequisites.
+
+    One order for the sidebar, the category pages, previous/next and the
+    handouts, whether the articles come from the environment or from the files.
+    """
+    by_category: dict[str | None, list[S]] = defaultdict(list)
+    for article in articles:
+        by_category[article.category].append(article)
+    given = [
+        article
+        for category in categories
+        for article in sorted(
+            by_category.get(category, []),
+            key=lambda a: (a.order is None, a.order or 0, a.title.casefold(), a.slug),
+        )
+    ]
+    by_slug = {a.slug: a for a in given}
+    order = prerequisite_order(list(by_slug), {a.slug: a.prerequisites for a in given})
+    return [by_slug[slug] for slug in order]
 
 
 @dataclass(frozen=True)
@@ -82,6 +124,7 @@ class Catalog:
             for target in rec.related:
                 self.referenced_by[target].append(rec)
         self._related_cache: dict[str, list[ArticleRecord]] = {}
+        self._course_cache: dict[str, list[ArticleRecord]] = {}
 
     @staticmethod
     def _title_key(rec: ArticleRecord) -> tuple[str, str]:
@@ -90,7 +133,9 @@ class Catalog:
     # --- listings and counts ---------------------------------------------
 
     def in_category(self, slug: str) -> list[ArticleRecord]:
-        return self.by_category.get(slug, [])
+        """A category's articles in teaching order (see :func:`teaching_order`)."""
+        course = self.taxonomy.category(slug).course
+        return [r for r in self.in_course(course) if r.category == slug]
 
     def in_topic(self, slug: str) -> list[ArticleRecord]:
         """A topic's articles in course order (level first), then by title."""
@@ -100,22 +145,13 @@ class Catalog:
         )
 
     def in_course(self, slug: str) -> list[ArticleRecord]:
-        """A course's articles in course order: categories in taxonomy order; within one,
-        the articles' ``order`` key, then title; then moved after their prerequisites.
-        """
-        course = self.taxonomy.course(slug)
-        given = [
-            rec
-            for cat in course.categories
-            for rec in sorted(
-                self.in_category(cat.slug),
-                key=lambda r: (r.order is None, r.order or 0, *self._title_key(r)),
+        """A course's articles in teaching order (see :func:`teaching_order`)."""
+        if slug not in self._course_cache:
+            categories = [c.slug for c in self.taxonomy.course(slug).categories]
+            self._course_cache[slug] = teaching_order(
+                categories, (r for c in categories for r in self.by_category.get(c, []))
             )
-        ]
-        order = prerequisite_order(
-            [r.slug for r in given], {r.slug: r.prerequisites for r in given}
-        )
-        return [self.by_slug[s] for s in order]
+        return self._course_cache[slug]
 
     def count(self, kind: str, slug: str) -> int:
         if kind == "category":

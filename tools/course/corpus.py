@@ -22,6 +22,8 @@ class ArticleFile:
     title: str
     category: str | None
     front_matter: FrontMatter | None = None
+    order: int | None = None
+    prerequisites: tuple[str, ...] = ()
 
 
 def read_article(path: Path) -> ArticleFile:
@@ -35,13 +37,16 @@ def read_article(path: Path) -> ArticleFile:
         return ArticleFile(path.stem, path, path.stem, None)
     _safe, _fm_problems, fm = safe_source(text)
     heading = parse(text).title()
-    category = fm.data.get("category") if fm else None
+    data = fm.data if fm else {}
+    category, order, needs = data.get("category"), data.get("order"), data.get("prerequisites")
     return ArticleFile(
         path.stem,
         path,
         heading.text if heading else path.stem,
         category if isinstance(category, str) else None,
         fm,
+        order if isinstance(order, int) and not isinstance(order, bool) else None,
+        tuple(n for n in needs if isinstance(n, str)) if isinstance(needs, list) else (),
     )
 
 
@@ -55,7 +60,8 @@ def scan_articles(srcdir: Path) -> list[ArticleFile]:
 
 
 def scan_titles_and_categories(srcdir: Path, cache: Path) -> list[ArticleFile]:
-    """Slug, title and category of every article, re-reading only files that changed.
+    """Slug, title, category and teaching order of every article, re-reading only files
+    that changed.
 
     Runs before every build (the toctrees need it), so on a large site the
     answers are kept in *cache* by file size and modification time.
@@ -70,11 +76,18 @@ def scan_titles_and_categories(srcdir: Path, cache: Path) -> list[ArticleFile]:
         stat = path.stat()
         stamp = [stat.st_mtime_ns, stat.st_size]
         entry = known.get(path.name)
-        if entry and entry[:2] == stamp:
-            article = ArticleFile(path.stem, path, entry[2], entry[3])
+        if entry and len(entry) == 6 and entry[:2] == stamp:
+            title, category, order, needs = entry[2:]
+            article = ArticleFile(path.stem, path, title, category, None, order, tuple(needs))
         else:
             article = read_article(path)
-        fresh[path.name] = [*stamp, article.title, article.category]
+        fresh[path.name] = [
+            *stamp,
+            article.title,
+            article.category,
+            article.order,
+            list(article.prerequisites),
+        ]
         out.append(article)
     if fresh != known:
         cache.parent.mkdir(parents=True, exist_ok=True)

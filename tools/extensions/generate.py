@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 from tools.course import paths
+from tools.course.catalog import teaching_order
 from tools.course.corpus import ArticleFile, scan_titles_and_categories
 from tools.course.taxonomy import Taxonomy
 
@@ -56,9 +57,9 @@ def _overview(kind: str, slug: str) -> str:
 def render_pages(taxonomy: Taxonomy, articles: list[ArticleFile]) -> dict[str, str]:
     """docname (under docs/) -> source text, for every generated page."""
     in_category: dict[str, list[ArticleFile]] = {}
-    for art in sorted(articles, key=lambda a: (a.title.casefold(), a.slug)):
-        if art.category and taxonomy.get("category", art.category) is not None:
-            in_category.setdefault(art.category, []).append(art)
+    for course in (c for level in taxonomy.levels for c in level.courses):
+        for art in teaching_order([c.slug for c in course.categories], articles):
+            in_category.setdefault(art.category or "", []).append(art)
 
     pages: dict[str, str] = {}
     for level in taxonomy.levels:
