@@ -189,9 +189,8 @@ class _Block:
     texts: tuple[str, ...]
 
 
-def _blocks(body: str) -> list[_Block]:
-    """A body's own blocks (nested directives and code are left out), as plain text."""
-    tokens = parser().parse(body + "\n", {})
+def _blocks(tokens: Sequence[Token]) -> list[_Block]:
+    """The blocks of a parsed body (nested directives and code are left out), as plain text."""
     blocks: list[_Block] = []
     depth = 0
     items: list[str] | None = None
@@ -218,9 +217,23 @@ def _blocks(body: str) -> list[_Block]:
     return blocks
 
 
+def _text(blocks: Iterable[_Block]) -> str:
+    return "\n".join(t for b in blocks for t in b.texts if t)
+
+
 def plain_text(body: str) -> str:
+    """Markdown that no page parse holds (a glossary definition) as plain text, one block a line."""
+    return _text(_blocks(parser().parse(body + "\n", {})))
+
+
+def _body_blocks(directive: Directive) -> list[_Block]:
+    """A directive's body as the reader parsed it (none if it did not: a page refused SEC012)."""
+    return _blocks(directive.body_tokens or ())
+
+
+def _body_text(directive: Directive) -> str:
     """A directive body as plain text: paragraphs and list items, one per line."""
-    return "\n".join(t for b in _blocks(body) for t in b.texts if t)
+    return _text(_body_blocks(directive))
 
 
 def inline_plain(text: str) -> str:
@@ -379,8 +392,8 @@ class _Reader:
                 label=label,
                 number=number,
                 line=d.line,
-                text=plain_text(d.body),
-                answer=plain_text(answers[0].directive.body) if answers else "",
+                text=_body_text(d),
+                answer=_body_text(answers[0].directive) if answers else "",
                 marks=marks,
                 ao=self.aos(d),
                 objectives=self.objective_numbers(d),
@@ -405,7 +418,7 @@ class _Reader:
         reject: list[str] = []
         guidance: list[str] = []
         target: list[str] | None = None
-        for block in _blocks(d.body):
+        for block in _body_blocks(d):
             if block.kind == "list" and not points and target is None:
                 points = list(block.texts)
             elif block.kind == "list" and target is not None:
@@ -469,7 +482,7 @@ class _Reader:
                 )
                 continue
             marks_line = c.option_lines.get("marks", c.line)
-            levels.append(Level(int(number), low, high, plain_text(c.body), c.line, marks_line))
+            levels.append(Level(int(number), low, high, _body_text(c), c.line, marks_line))
         if not levels:
             self.add(d.line, "MS003", "a levels mark scheme needs {level} directives inside it")
             return MarkScheme("levels", d.line)
@@ -536,7 +549,7 @@ class _Reader:
                     "truefalse",
                     prompt,
                     answer=value == "true" if value in ("true", "false") else None,
-                    explanation=plain_text(d.body),
+                    explanation=_body_text(d),
                     objectives=objectives,
                 )
             )
@@ -547,7 +560,7 @@ class _Reader:
             if c.name != "option":
                 continue
             text = inline_plain(c.args)
-            feedback = plain_text(c.body)
+            feedback = _body_text(c)
             if not text:
                 self.add(c.line, "QZ003", "an {option} needs its text on the opening line")
             if not feedback:

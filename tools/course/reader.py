@@ -191,6 +191,9 @@ class Directive:
     body_line: int  # the first line of ``body``
     within: tuple[str, ...] = ()
     fence: str = "```"
+    #: The body's tokens when it is read as Markdown (None otherwise), so rules that
+    #: need a body's blocks (assessment.py) read this parse instead of making another.
+    body_tokens: list[Token] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -502,11 +505,10 @@ class _Walker:
             body_lines = body_lines[1:]
             body_line += 1
         body = "\n".join(body_lines)
-        self.page.directives.append(
-            Directive(
-                name, args, options, option_lines, body, line, body_line, within, token.markup
-            )
+        directive = Directive(
+            name, args, options, option_lines, body, line, body_line, within, token.markup
         )
+        self.page.directives.append(directive)
         inner = (*within, name)
         if name in TITLE_ARGUMENT and args.strip():
             try:
@@ -532,6 +534,7 @@ class _Walker:
                 self.blocks(nested, definition_line - 1, inner, depth + 1)
             return
         nested = self.tokens(body + "\n", body_line - 1)
+        directive.body_tokens = nested
         self.blocks(nested, body_line - 1, inner, depth + 1)
 
     def options(
