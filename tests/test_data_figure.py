@@ -225,6 +225,11 @@ def test_a_reread_draws_nothing_and_an_edited_csv_draws_again(
     page = soup(edited, "articles/figures.html")
     shown = [tr.select("td")[0].get_text(strip=True) for tr in page.select("details tbody tr")]
     assert "7" in shown and len(rows) == len(csv_rows(data)) - 1
+    # The incremental build gives the page a fresh build gives.
+    fresh = make_app("html", srcdir=src, builddir=tmp_path / "fresh", freshenv=True)
+    fresh.build()
+    written = (Path(edited.outdir) / "articles/figures.html").read_text(encoding="utf-8")
+    assert (Path(fresh.outdir) / "articles/figures.html").read_text(encoding="utf-8") == written
 
 
 # -- broken and hostile figures --------------------------------------------------------------
