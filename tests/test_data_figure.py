@@ -489,6 +489,7 @@ def test_csv_limits() -> None:
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs the 'test' system packages")
 def test_charts_and_tables_are_in_the_handout_pdf(tmp_path: Path) -> None:
     import pikepdf
+    from pdfua import validate
 
     from tools.outputs.pdfbuild import build_handouts
 
@@ -506,6 +507,7 @@ def test_charts_and_tables_are_in_the_handout_pdf(tmp_path: Path) -> None:
             assert rows[1][rows[0].index(spec["x"])] in text
     with pikepdf.open(pdf) as document:
         assert {spec["alt"] for spec in specs} <= _figure_alts(document)
+    assert [(f.rule_id, f.message) for f in validate(str(pdf)).findings] == []  # PDF/UA-1
 
 
 def _figure_alts(pdf: Any) -> set[str]:
