@@ -59,6 +59,10 @@ def text_of(element: etree._Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
+#: Typographic quotes (docutils' smart quotes) as typed in the source.
+STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 @pytest.fixture(scope="module")
 def taxonomy() -> Taxonomy:
     return load_taxonomy(ROOT / "conf" / "taxonomy.yaml")
@@ -113,7 +117,9 @@ def test_nav_lists_the_courses_categories_then_their_articles(
         toc = nav.find(".//x:nav[@epub:type='toc']/x:ol", NS)
         assert toc is not None
         entries = {
-            text_of(li.find("x:a", NS)): sorted(text_of(a) for a in li.findall("x:ol/x:li/x:a", NS))
+            text_of(li.find("x:a", NS)): sorted(
+                text_of(a).translate(STRAIGHT) for a in li.findall("x:ol/x:li/x:a", NS)
+            )
             for li in toc.findall("x:li", NS)
         }
         listed = [t for t in entries if t not in ("About this course", "Key terms")]
@@ -178,25 +184,67 @@ def _answers(document: etree._Element) -> tuple[str, list[etree._Element]]:
 
 @pytest.mark.slow
 def test_answers_only_at_the_end_of_their_chapter(books: dict[str, Book]) -> None:
+    """Questions in place, each answer in the Answers section that ends its chapter, linked back."""
     answered = 0
     for book in books.values():
         for name, document in book.documents().items():
-            before, blocks = _answers(document)
-            questions = document.findall(".//x:div[@class='course-question']", NS)
-            quiz_items = document.findall(".//x:fieldset", NS)
-            assert len(blocks) == len(questions) + len(quiz_items), f"{book.path.name} {name}"
-            ids = {str(e.get("id")) for e in document.iter() if e.get("id")}
+            where = f"{book.path.name} {name}"
+            assert document.find(".//x:details", NS) is None, where  # nothing behind a disclosure
+            assert not document.xpath(".//*[contains(@class, 'sd-dropdown')]"), where
+            asked = {
+                str(e.get("id")): e
+                for e in document.iter(f"{{{NS['x']}}}div", f"{{{NS['x']}}}fieldset")
+                if e.get("class") in ("course-question", "course-quiz-item")
+            }
+            section = document.find(".//x:section[@id='course-answers']", NS)
+            blocks = [] if section is None else section.findall("x:div", NS)
+            assert len(blocks) == len(asked), where
+            if section is None:
+                continue
+            # The Answers section ends the chapter: nothing comes after it.
+            chapter = section.getparent()
+            assert chapter[-1] is section and chapter.getnext() is None, where
             for block in blocks:
                 answered += 1
-                # The answer itself: the block without its label and its link back.
-                label = ("rubric", "course-answer-link")
-                words = " ".join(text_of(c) for c in block if c.get("class") not in label)[:80]
-                assert len(words) > 10, f"{book.path.name} {name}: an empty answer"
-                assert words not in before, f"{book.path.name} {name}: {words!r}"
-                back = block.find(".//x:a", NS)
-                assert back is not None and back.get("href", "").lstrip("#") in ids
+                back = block.find(".//x:p[@class='course-answer-link']/x:a", NS)
+                assert back is not None, where
+                question = asked[back.get("href", "").lstrip("#")]
+                forward = question.find(".//x:p[@class='course-answer-link']/x:a", NS)
+                assert forward is not None and forward.get("href") == f"#{block.get('id')}"
+                assert len(text_of(block)) > len(text_of(block[0])) + len(text_of(back)), where
     source_answers = sum(p.read_text().count("{answer}") for p in DOCS.glob("articles/*.md"))
     assert answered >= source_answers > 0
+
+
+@pytest.mark.slow
+def test_no_answer_text_before_its_chapters_answers_section(books: dict[str, Book]) -> None:
+    """Answers from the source (those said nowhere else in the pages) only after "Answers"."""
+    phrases = _unique(_directive_phrases("answer"))
+    assert phrases
+    found = set()
+    for book in books.values():
+        for name, document in book.documents().items():
+            whole = text_of(document)
+            section = document.find(".//x:section[@id='course-answers']", NS)
+            start = whole.index(text_of(section)) if section is not None else len(whole)
+            for phrase in phrases:
+                at = whole.find(phrase)
+                if at >= 0:
+                    found.add(phrase)
+                    assert at >= start, f"{book.path.name} {name}: {phrase!r}"
+    assert found == set(phrases)
+
+
+def _plain(markdown: str) -> str:
+    """Source text roughly as a reader sees it: roles, emphasis and line breaks gone."""
+    text = re.sub(r"\{[\w:-]+\}`([^`<]*?)(?:\s*<[^>]*>)?`", r"\1", markdown)
+    return " ".join(text.replace("*", "").split())
+
+
+def _unique(phrases: list[str]) -> list[str]:
+    """Only what the pages say once (a mark scheme or an answer may quote the article)."""
+    source = _plain(" ".join(p.read_text(encoding="utf-8") for p in DOCS.glob("articles/*.md")))
+    return [p for p in phrases if source.count(p) == 1]
 
 
 def _directive_phrases(name: str) -> list[str]:
@@ -212,7 +260,7 @@ def _directive_phrases(name: str) -> list[str]:
                     break
                 words = body.lstrip("-* ").strip()
                 # Plain prose only: markup would not match the rendered text.
-                if len(words) > 25 and re.fullmatch(r"[\w ,.;()'/-]+", words):
+                if len(words) > 25 and re.fullmatch(r"[\w ,.;()/-]+", words):
                     phrases.append(" ".join(words.split()))
                     break
     return phrases
@@ -223,10 +271,11 @@ def test_no_mark_scheme_or_teaching_note_in_the_student_edition(
     books: dict[str, Book],
 ) -> None:
     phrases = _directive_phrases("mark-scheme") + _directive_phrases("instructor-note")
+    phrases = _unique(phrases)
     assert phrases
     texts = [text_of(d) for b in books.values() for d in b.documents().values()]
     for phrase in phrases:
-        assert not any(phrase[:60] in t for t in texts), phrase
+        assert not any(phrase in t for t in texts), phrase
 
 
 # --- a small course (not slow): maths, answers and notes -------------------------------
