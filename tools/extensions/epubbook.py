@@ -168,18 +168,22 @@ def xhtml(part: Part, language: str, images: Images, base: Path) -> tuple[bytes,
 def cover_svg(info: BookInfo) -> str:
     """A cover drawn as SVG from the course's title, level and the site's name (no assets)."""
     esc = html.escape
-    lines = textwrap.wrap(info.title, 16) or [info.title]
-    size = 64 if len(lines) <= 3 else 48
+    lines = textwrap.wrap(info.title, 14) or [info.title]
+    size = 56 if len(lines) <= 3 else 44
     top = 330 - (len(lines) - 1) * size * 0.6
     title = "".join(
         f'<tspan x="60" y="{top + i * size * 1.2:.0f}">{esc(line)}</tspan>'
         for i, line in enumerate(lines)
     )
+    kicker = "".join(  # "University modules · Student edition" on two lines
+        f'<tspan x="60" y="{130 + i * 36}">{esc(line)}</tspan>'
+        for i, line in enumerate(info.subtitle.split(" · "))
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="{SVG}" version="1.1" viewBox="0 0 600 900" width="600" height="900" role="img" aria-label="{esc(cover_alt(info))}">
 <rect width="600" height="900" fill="#16324f"/>
 <rect x="40" y="40" width="520" height="820" fill="none" stroke="#f2c14e" stroke-width="4"/>
-<text x="60" y="150" font-family="serif" font-size="28" fill="#f2c14e">{esc(info.subtitle)}</text>
+<text font-family="serif" font-size="28" fill="#f2c14e">{kicker}</text>
 <text font-family="serif" font-size="{size}" font-weight="bold" fill="#ffffff">{title}</text>
 <text x="60" y="800" font-family="serif" font-size="26" fill="#ffffff">{esc(info.publisher)}</text>
 </svg>
