@@ -20,32 +20,19 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from test_browser import CHROMIUM, REPORTS, base_url, browser  # noqa: F401 (fixtures)
+from test_browser import (  # noqa: F401 (fixtures)
+    CHROMIUM,
+    PAGE_TYPES,
+    REPORTS,
+    base_url,
+    browser,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 STATEMENT = ROOT / "docs" / "accessibility.md"
 
 in_browser = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
 
-#: One page of every kind a reader can open.
-PAGE_TYPES = {
-    "home": "index.html",
-    "level": "browse/levels/year-10.html",
-    "course": "browse/courses/abnormal-psychology.html",
-    "category": "browse/categories/cognitive-processes.html",
-    "article with diagram, quiz and questions": "articles/multi-store-model-of-memory.html",
-    "glossary": "glossary.html",
-    "topic": "browse/topics/attention.html",
-    "subject": "browse/subjects/cognitive-psychology.html",
-    "browse index": "browse/index.html",
-    "A-Z index": "browse/a-z.html",
-    "category index": "course-categories.html",
-    "general index": "genindex.html",
-    "search": "search.html?q=memory",
-    "404": "404.html",
-    "reuse": "reuse.html",
-    "accessibility": "accessibility.html",
-}
 
 PHONE = {"width": 375, "height": 812}
 ARTICLE = PAGE_TYPES["article with diagram, quiz and questions"]

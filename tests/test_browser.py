@@ -32,15 +32,27 @@ pytestmark = [
     ),
 ]
 
+#: One page of every kind a reader can open: the Nu checker and the phone layout
+#: check here, and axe in test_accessibility.py, run on each.
 PAGE_TYPES = {
     "home": "index.html",
     "level": "browse/levels/year-10.html",
     "course": "browse/courses/abnormal-psychology.html",
     "category": "browse/categories/treatment-approaches.html",
     "article": "articles/therapeutic-alliance.html",
+    "article with diagram, quiz and questions": "articles/multi-store-model-of-memory.html",
     "glossary": "glossary.html",
+    "topic": "browse/topics/attention.html",
+    "subject": "browse/subjects/cognitive-psychology.html",
+    "browse index": "browse/index.html",
+    "A-Z index": "browse/a-z.html",
+    "category index": "course-categories.html",
+    "topic index": "course-topics.html",
+    "general index": "genindex.html",
     "search": "search.html?q=memory",
     "404": "404.html",
+    "reuse": "reuse.html",
+    "accessibility": "accessibility.html",
 }
 
 
