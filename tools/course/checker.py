@@ -58,16 +58,20 @@ codes) are checked by tools/course/datafigure.py, as the build's directive does.
 
 from __future__ import annotations
 
+import functools
+import os
 import posixpath
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from pybtex.database import parse_file  # type: ignore[import-untyped]
 
-from . import assessment, datafigure, glossary, safety, scaffold
+from . import assessment, datafigure, glossary, readability, safety, scaffold
 from .care import DIRECTIVE as CONTENT_NOTE
 from .care import Care, CareError, care_file, load_care
 from .frontmatter import (
@@ -81,7 +85,7 @@ from .frontmatter import (
 )
 from .gate import GateResult, gate_bytes, is_site_page
 from .paths import GENERATED_DIR
-from .reader import Page, read_bytes, role_target
+from .reader import Heading, Page, read_bytes, role_target
 from .sourcetree import symlink_problems
 from .specification import (
     SpecificationError,
@@ -94,6 +98,10 @@ from .suggest import did_you_mean, nearest_citation
 from .taxonomy import SLUG_RE, Taxonomy
 
 TAXONOMY_ROLES = ("category", "topic", "level", "course", "subject")
+#: From this many pages on, pages are read and checked in a process pool, one
+#: process per core (fewer pages check faster in-process than a pool starts).
+PARALLEL_FROM = 100
+T = TypeVar("T")
 #: Image files a page may show (SVG only if it passes the SVG allowlist).
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"})
 
@@ -119,9 +127,15 @@ class Finding:
         )
 
 
+@functools.cache
+def _resolved(path: Path) -> Path:
+    """``path.resolve()`` once per path and check (each page's path is needed several times)."""
+    return path.resolve()
+
+
 def _rel(path: Path, root: Path) -> str:
     try:
-        return str(path.resolve().relative_to(root.resolve()))
+        return str(_resolved(path).relative_to(_resolved(root)))
     except ValueError:
         return str(path)
 
@@ -190,7 +204,7 @@ class PageChecker:
         self.gate = read_page(path, site.docs)
         self.page = self.gate.page
         self.findings: list[Finding] = []
-        self.is_article = path.resolve().parent == (site.docs / ARTICLES_DIR).resolve()
+        self.is_article = _resolved(path).parent == _resolved(site.docs / ARTICLES_DIR)
 
     def add(
         self, line: int, code: str, message: str, col: int = 1, severity: str = "error"
@@ -280,13 +294,11 @@ class PageChecker:
             self.add_problem(problem)
 
     def check_reading_grade(self, category: str) -> None:
-        import textstat
-
         level = self.site.taxonomy.level(self.site.taxonomy.category(category).level)
         text = prose_text(self.page)
         if len(text.split()) < 100:
             return
-        grade = float(textstat.flesch_kincaid_grade(text))
+        grade = readability.flesch_kincaid_grade(text)
         if grade > level.reading_grade:
             title = self.page.title()
             self.add(
@@ -464,7 +476,70 @@ def _generated(path: Path, docs: Path) -> bool:
     return _docname(path, docs).startswith(GENERATED_DIR + "/")
 
 
-def check_paths(paths: Iterable[Path], docs: Path, taxonomy: Taxonomy) -> list[Finding]:
+@dataclass(frozen=True)
+class PageResult:
+    """What is kept of a checked page: its findings and what the site-wide rules read."""
+
+    path: Path
+    findings: tuple[Finding, ...]
+    title: Heading | None
+    front_matter: FrontMatter | None
+    is_article: bool
+
+
+def check_page(site: Site, path: Path) -> PageResult:
+    """Read one page once and run every per-page rule on that reading."""
+    checker = PageChecker(site, path)
+    findings = tuple(checker.run())
+    return PageResult(
+        path, findings, checker.page.title(), checker.gate.front_matter, checker.is_article
+    )
+
+
+def _title(site: Site, path: Path) -> Heading | None:
+    """The title of an article that is not being checked (for DUP001; *site* is not needed)."""
+    return parse_page(path).title()
+
+
+#: The site a pool process checks against (set once per process by :func:`_start_worker`).
+_worker_site: Site | None = None
+
+
+def _start_worker(site: Site) -> None:
+    global _worker_site
+    _worker_site = site
+
+
+def _in_worker(work: Callable[[Site, Path], T], path: Path) -> T:
+    assert _worker_site is not None, "a pool process checks only after _start_worker"
+    return work(_worker_site, path)
+
+
+def _each_page(
+    site: Site, work: Callable[[Site, Path], T], paths: Sequence[Path], jobs: int
+) -> list[T]:
+    """``work(site, path)`` for every path, in order; in a process pool when there are many."""
+    if jobs < 2 or len(paths) < PARALLEL_FROM:
+        return [work(site, path) for path in paths]
+    chunk = max(1, len(paths) // (jobs * 8))
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(site,)) as pool:
+        return list(pool.map(functools.partial(_in_worker, work), paths, chunksize=chunk))
+
+
+def default_jobs() -> int:
+    """The cores this process may use (all of them where the system cannot say)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no affinity call
+        return os.cpu_count() or 1
+
+
+def check_paths(
+    paths: Iterable[Path], docs: Path, taxonomy: Taxonomy, jobs: int | None = None
+) -> list[Finding]:
+    """Every finding for *paths* (files or folders inside *docs*), sorted; the same for any *jobs*."""
+    jobs = default_jobs() if jobs is None else jobs
+    _resolved.cache_clear()  # files may have moved or become links since the last check
     docs = docs.resolve()
     findings: list[Finding] = []
     linked = symlink_problems(docs)
@@ -502,22 +577,25 @@ def check_paths(paths: Iterable[Path], docs: Path, taxonomy: Taxonomy) -> list[F
     for other in sorted(docs.rglob("*.rst")):
         if other not in refused and not _generated(other, docs):
             findings.append(Finding(other, 1, 1, "SEC012", "pages must be Markdown (.md) files"))
-    checkers = [PageChecker(site, path) for path in files]
-    for checker in checkers:
-        findings += checker.run()
-    findings += _duplicate_titles(site, {c.path: c.page for c in checkers})
-    findings += _prerequisites(
-        site, {c.path: c.gate.front_matter for c in checkers if c.is_article}
+    results = _each_page(site, check_page, files, jobs)
+    for result in results:
+        findings += result.findings
+    findings += _duplicate_titles(site, {r.path: r.title for r in results}, jobs)
+    findings += _prerequisites(site, {r.path: r.front_matter for r in results if r.is_article})
+    return sorted(
+        set(findings), key=lambda f: (str(f.path), f.line, f.col, f.code, f.message, f.severity)
     )
-    return sorted(set(findings), key=lambda f: (str(f.path), f.line, f.col, f.code))
 
 
-def _duplicate_titles(site: Site, checked: dict[Path, Page]) -> list[Finding]:
+def _duplicate_titles(site: Site, checked: dict[Path, Heading | None], jobs: int) -> list[Finding]:
+    """Articles that share a title; articles not being checked are read for their title."""
+    unchecked = [p.absolute() for p in site.articles.values() if p.absolute() not in checked]
+    titles = dict(checked)
+    titles.update(zip(unchecked, _each_page(site, _title, unchecked, jobs), strict=True))
     by_title: dict[str, list[tuple[Path, int]]] = {}
     for path in site.articles.values():
         path = path.absolute()
-        page = checked.get(path) or parse_page(path)
-        title = page.title()
+        title = titles[path]
         if title is not None:
             by_title.setdefault(title.text.lower(), []).append((path, title.line))
     findings = []
@@ -562,15 +640,15 @@ def _under(path: Path, docs: Path) -> bool:
     """Inside docs/ as written and as resolved (a path through a link is not)."""
     try:
         path.absolute().relative_to(docs)
-        path.resolve().relative_to(docs.resolve())
+        _resolved(path).relative_to(_resolved(docs))
     except ValueError:
         return False
     return True
 
 
 def timed_check(
-    paths: Iterable[Path], docs: Path, taxonomy: Taxonomy
+    paths: Iterable[Path], docs: Path, taxonomy: Taxonomy, jobs: int | None = None
 ) -> tuple[list[Finding], float]:
     start = time.perf_counter()
-    findings = check_paths(paths, docs, taxonomy)
+    findings = check_paths(paths, docs, taxonomy, jobs)
     return findings, time.perf_counter() - start
