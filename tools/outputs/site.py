@@ -7,8 +7,8 @@ value ``course_downloads`` (tools/extensions/views.py decides what a page offers
 Only student editions are printed here: instructor editions and the LMS exports
 are never published. One Sphinx read of the pages serves both selections (the
 courses, then every article, share a doctree folder of their own, so the HTML
-build's doctrees are not re-read for the handout builder's settings), and the
-course handouts print while Sphinx writes the articles'.
+build's doctrees are not re-read for the handout builder's settings); then the
+course handouts print, then the articles', each batch ``jobs`` printers wide.
 
 A handout that fails is reported and not offered (its old PDF is removed, so no
 page links an out-of-date copy); the others are published, as a bad page never
@@ -21,7 +21,6 @@ import argparse
 import shutil
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tools.outputs.pdfbuild import MANIFEST, ROOT, Result, print_all, sphinx_handouts
@@ -65,19 +64,16 @@ def build_site_pdfs(
     handouts = build / "handouts"
     articles = handouts / ARTICLES
     results: dict[str, list[Result]] = {}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        printing = {}
-        for selection, out in (("all", handouts), ("articles", articles)):
-            htmldir = _clear(html / selection)
-            if sphinx_handouts(selection, EDITION, htmldir, doctrees, source, conf):
-                print(
-                    f"make site: Sphinx could not write the {selection} handouts", file=sys.stderr
-                )
-                return 1
-            out.mkdir(parents=True, exist_ok=True)
-            printing[selection] = pool.submit(print_all, htmldir / MANIFEST, out, jobs)
-        for selection, done in printing.items():
-            results[selection] = done.result()
+    selections = (("all", handouts), ("articles", articles))
+    for selection, _ in selections:
+        if sphinx_handouts(selection, EDITION, _clear(html / selection), doctrees, source, conf):
+            print(f"make site: Sphinx could not write the {selection} handouts", file=sys.stderr)
+            return 1
+    # One pool at a time: two would put twice as many printers on the cores, and
+    # a long course handout would then run into its time limit.
+    for selection, out in selections:
+        out.mkdir(parents=True, exist_ok=True)
+        results[selection] = print_all(html / selection / MANIFEST, out, jobs)
     _drop_unbuilt(results["all"], handouts, everything_else=False)
     _drop_unbuilt(results["articles"], articles, everything_else=True)
     every = results["all"] + results["articles"]
