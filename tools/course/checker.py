@@ -48,6 +48,7 @@ gate publishes the page. The build's guard (guard.py) checks again after parsing
 | SEC013 | error    | no symbolic links under docs/ |
 | SEC014 | error    | images are raster files or SVG that passes the SVG allowlist |
 | RD001  | warning  | reading grade within the band set for the article's level |
+| LEN001 | warning  | running text within the level's `max_words` (questions, quizzes, notes not counted) |
 | SK001  | error    | no guidance text left from the `course new` skeleton |
 
 Questions, quizzes, mark schemes and prerequisites (AS, MS, QZ and PRE codes)
@@ -261,8 +262,26 @@ class PageChecker:
                 self.add(meta.line_of("related"), "FM007", "'related' lists the article itself")
         if meta.category:
             self.check_reading_grade(meta.category)
+            self.check_length(meta.category)
         self.check_content_note(meta)
         self.check_assessment(meta.objectives, meta.line_of("objectives"))
+
+    def check_length(self, category: str) -> None:
+        """An article longer than its level's limit is better split (the reader's one sitting)."""
+        level = self.site.taxonomy.level(self.site.taxonomy.category(category).level)
+        if level.max_words is None:
+            return
+        words = running_words(self.page)
+        if words > level.max_words:
+            title = self.page.title()
+            self.add(
+                title.line if title else self.page.body_line,
+                "LEN001",
+                f"{words} words of running text, more than the {level.title} limit of "
+                f"{level.max_words} (questions, quizzes and notes not counted): "
+                "split the article, or cut what the objectives do not need",
+                severity="warning",
+            )
 
     def check_content_note(self, meta: ArticleMeta) -> None:
         """A page on a sensitive topic opens with a content note (issue 17: care)."""
@@ -462,6 +481,12 @@ def prose_text(page: Page, skip: Iterable[str] = ()) -> str:
     return "\n".join(
         t.text for t in page.prose if not t.heading and not left_out.intersection(t.within)
     )
+
+
+def running_words(page: Page) -> int:
+    """Words of an article's running text: not its questions, quizzes, answers or notes."""
+    skip = (*assessment.ASSESSMENT_DIRECTIVES, "instructor-note")
+    return len(prose_text(page, skip=skip).split())
 
 
 def _docname(path: Path, docs: Path) -> str:

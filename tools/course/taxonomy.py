@@ -65,6 +65,8 @@ class Level:
     description: str
     reading_grade: float
     courses: tuple[Course, ...]
+    #: The most words of running text an article at this level should have.
+    max_words: int | None = None
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,7 @@ class Taxonomy:
 _ENTRY_KEYS = {"slug", "title", "description"}
 _SCHEMA: dict[str, tuple[set[str], set[str]]] = {
     # kind: (required keys, optional keys)
-    "level": (_ENTRY_KEYS | {"courses", "reading_grade"}, set()),
+    "level": (_ENTRY_KEYS | {"courses", "reading_grade"}, {"max_words"}),
     "course": (_ENTRY_KEYS | {"categories"}, set()),
     "category": (set(_ENTRY_KEYS), {"subjects"}),
     "subject": (_ENTRY_KEYS | {"topics"}, set()),
@@ -272,8 +274,18 @@ class _Loader:
             raise self.fail(
                 grade_node.start_mark.line + 1, e["_label"], "'reading_grade' must be a number"
             ) from None
+        max_words = None
+        if "max_words" in e["_nodes"]:
+            words_node = e["_nodes"]["max_words"]
+            if not str(words_node.value).isdigit() or int(words_node.value) < 1:
+                raise self.fail(
+                    words_node.start_mark.line + 1,
+                    e["_label"],
+                    "'max_words' must be a positive whole number",
+                )
+            max_words = int(words_node.value)
         courses = tuple(self.course(n, e["slug"]) for n in self.children(e, "courses", "course"))
-        return Level(e["slug"], e["title"], e["description"], grade, courses)
+        return Level(e["slug"], e["title"], e["description"], grade, courses, max_words)
 
     def course(self, node: yaml.Node, level: str) -> Course:
         e = self.entry("course", node, f"level {level!r}")
