@@ -18,7 +18,6 @@ from .coursemap import setup_coursemap
 from .datafigure import setup_datafigure
 from .domain import setup_domain
 from .epubbuilder import setup_epub
-from .epubbuilder import setup_epub
 from .gcpolicy import setup_gcpolicy
 from .generate import setup_generate
 from .guard import setup_guard
@@ -69,7 +68,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_generate(app)
     setup_incremental(app)
     setup_handouts(app)
-    setup_epub(app)
     setup_epub(app)
     setup_htmlpage(app)
     setup_terms(app)
