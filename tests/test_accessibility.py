@@ -339,3 +339,21 @@ def test_a_wide_diagram_on_a_phone_has_no_blank_band_around_it(
     blank = sizes["figure"] - sizes["svg"] - sizes["button"] - sizes["caption"]
     assert blank <= 12, f"{blank:.0f}px of blank space in the figure: {sizes}"
     context.close()
+
+
+def test_handout_title_pages_link_the_statement(make_app: Any, tmp_path: Path) -> None:
+    """A reader of the paper or PDF finds the statement (and the other formats) too."""
+    from helpers import build, copy_root
+
+    site = "https://example.org/course/"
+    app = build(
+        make_app, copy_root(tmp_path, "course"), "handout", confoverrides={"html_baseurl": site}
+    )
+    pages = sorted(Path(app.outdir).glob("*.html"))
+    assert pages
+    for page in pages:
+        title = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one(
+            ".title-page"
+        )
+        assert title is not None, page.name
+        assert title.find("a", href=f"{site}accessibility.html") is not None, page.name

@@ -216,8 +216,11 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         built = datetime.date.today().isoformat()
         version = config.course_build_version or "unversioned"
         site = config.html_baseurl
+        statement = f"{site.rstrip('/')}/accessibility.html"
         site_line = (
-            f'<p class="handout-site">Online: <a href="{esc(site)}">{esc(site)}</a></p>'
+            f'<p class="handout-site">Online: <a href="{esc(site)}">{esc(site)}</a></p>\n'
+            f'<p class="handout-accessibility">Accessibility statement, other formats and how '
+            f'to report a problem: <a href="{esc(statement)}">{esc(statement)}</a></p>'
             if site
             else ""
         )
