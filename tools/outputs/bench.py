@@ -11,7 +11,8 @@ glossary terms) in a temporary folder, then times, in the same run:
 - incremental builds after a body edit and after a category edit, and a
   no-change rebuild;
 - the peak memory of each full build, and the size of an article's HTML;
-- how many of the site's pages each incremental build rewrote.
+- how many of the site's pages each incremental build rewrote;
+- ``course check`` on every page (no Sphinx; a process pool per core).
 
 Our builds run as ``make html`` runs them (``python -m tools.extensions``,
 with the build command's collector policy); the baseline runs plain
@@ -88,6 +89,7 @@ MEASURES = (
     "incr_body_s",
     "incr_category_s",
     "noop_s",
+    "check_s",  # `course check` of the whole corpus, as `make check` runs it
     "peak_rss_mb",
     "article_kb",
     "search_index_kb",  # Pagefind's index (every file under pagefind/)
@@ -229,6 +231,22 @@ def sphinx(
     return [*command, str(source), str(out / builder)]
 
 
+def course_check(docs: Path, conf: Path) -> list[str]:
+    """``course check`` of every page of *docs* against the real taxonomy."""
+    taxonomy = conf / "taxonomy.yaml"
+    return [
+        sys.executable,
+        "-m",
+        "tools.cli",
+        "check",
+        "--docs",
+        str(docs),
+        "--taxonomy",
+        str(taxonomy),
+        str(docs),
+    ]
+
+
 def stamps(html: Path, docs: Path) -> dict[Path, int]:
     """When the page of each document was last written.
 
@@ -258,7 +276,8 @@ def measure(n: int, runs: int, folder: Path) -> dict[str, float]:
     docs, conf, base = folder / "docs", ROOT / "conf", folder / "baseline"
     jobs = parallel_jobs()
     timings: dict[str, list[float]] = {
-        k: [] for k in ("serial", "parallel", "baseline", "dummy", "body", "category", "noop")
+        k: []
+        for k in ("serial", "parallel", "baseline", "dummy", "body", "category", "noop", "check")
     }
     rss: list[float] = []
     written: dict[str, int] = {"written_body": 0, "written_category": 0, "written_noop": 0}
@@ -275,6 +294,7 @@ def measure(n: int, runs: int, folder: Path) -> dict[str, float]:
         return out
 
     for _ in range(runs):
+        timings["check"].append(run(course_check(docs, conf))[0])
         t, m = run(sphinx(docs, clean(folder / "out-serial"), conf=conf))
         timings["serial"].append(t)
         rss.append(m)
@@ -306,6 +326,7 @@ def measure(n: int, runs: int, folder: Path) -> dict[str, float]:
         "incr_body_s": statistics.median(timings["body"]),
         "incr_category_s": statistics.median(timings["category"]),
         "noop_s": statistics.median(timings["noop"]),
+        "check_s": statistics.median(timings["check"]),
         "peak_rss_mb": max(rss),
         "article_kb": page.stat().st_size / 1024,
         "search_index_kb": sum(
