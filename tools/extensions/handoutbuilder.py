@@ -11,7 +11,8 @@ stay out. Nodes are translated by their HTML visitors (copied from the
 ``html`` handlers), except: a question gets ruled answer space in the
 student edition, sized by its marks; answers and teaching notes print as
 labelled blocks (the site hides the one in a dropdown and never shows the
-other); maths prints as its TeX source (WeasyPrint does not lay out MathML).
+other); maths prints as SVG drawn at build time (handoutmath.py; WeasyPrint
+does not lay out MathML), or as its TeX source where mathtext cannot draw it.
 
 The document is written here, not through the theme: a title page (site
 address, licence, build date and version), a contents list where there is
@@ -36,6 +37,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
 from sphinx.writers.html5 import HTML5Translator
 
+from . import handoutmath
 from .config import taxonomy_for
 from .handouts import Handout, handout_documents
 from .reader import attribution_text
@@ -65,15 +67,16 @@ def answer_lines(marks: object) -> int:
 
 
 class HandoutTranslator(HTML5Translator):
-    """HTML for print: maths as readable TeX (WeasyPrint does not lay out MathML)."""
+    """HTML for print: maths as SVG images with alt text (WeasyPrint does not lay out MathML)."""
 
     def visit_math(self, node: nodes.math, math_env: str = "") -> None:
-        self.body.append(f'<code class="math">{html.escape(node.astext())}</code>')
-        raise nodes.SkipNode
+        handoutmath.visit_math(self, node)
+
+    def visit_math_block(self, node: nodes.math_block, math_env: str = "") -> None:
+        self.visit_displaymath(node)  # what HTML5Translator calls; subclasses override this one
 
     def visit_displaymath(self, node: nodes.math_block) -> None:
-        self.body.append(f'<pre class="math">{html.escape(node.astext())}</pre>\n')
-        raise nodes.SkipNode
+        handoutmath.visit_math_block(self, node)
 
 
 def depart_question_handout(self: HTML5Translator, node: nodes.Element) -> None:
