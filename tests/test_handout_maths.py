@@ -121,6 +121,14 @@ def test_a_drawing_that_exists_is_not_drawn_again(
     assert drawn.src in {img["src"] for img in maths_images(out, name)}
 
 
+def test_only_allowlisted_maths_reaches_matplotlib(tmp_path: Path) -> None:
+    from tools.extensions.handoutmath import MathError, drawing
+
+    with pytest.raises(MathError, match="allowlist"):
+        drawing(r"\input{/etc/hostname}", tmp_path, "_images")
+    assert not (tmp_path / "_images").exists()
+
+
 def structure(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
     found: list[pikepdf.Dictionary] = []
     todo: list[object] = [pdf.Root.StructTreeRoot]

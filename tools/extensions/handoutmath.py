@@ -31,7 +31,7 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.math import get_node_equation_number
 
-from tools.course.safety import svg_problems
+from tools.course.safety import math_problems, svg_problems
 
 if TYPE_CHECKING:
     from sphinx.writers.html5 import HTML5Translator
@@ -71,6 +71,8 @@ def svg_of(tex: str) -> str:
     from matplotlib.mathtext import MathTextParser
     from matplotlib.textpath import TextPath
 
+    if math_problems(tex):  # guard.py stopped it already; never hand matplotlib anything else
+        raise MathError("the formula is not on the maths allowlist")
     formula = f"${tex}$"
     with matplotlib.rc_context({"text.usetex": False, "text.parse_math": True}):
         prop = FontProperties(family="DejaVu Sans", size=SIZE)
