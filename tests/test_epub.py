@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,7 +31,6 @@ from tools.extensions.epubbook import Images, Part, xhtml
 from tools.outputs.epub import Result, build_epubs, epubcheck
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
 NS = {
     "x": "http://www.w3.org/1999/xhtml",
     "opf": "http://www.idpf.org/2007/opf",
@@ -69,8 +69,16 @@ def taxonomy() -> Taxonomy:
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> list[Result]:
-    return build_epubs(build=tmp_path_factory.mktemp("epub-build"))
+def docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The pages as they are now: what is built is what the tests read, even if docs/ changes."""
+    copy = tmp_path_factory.mktemp("epub-source") / "docs"
+    shutil.copytree(ROOT / "docs", copy, ignore=shutil.ignore_patterns("browse"))
+    return copy
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory, docs: Path) -> list[Result]:
+    return build_epubs(source=docs, build=tmp_path_factory.mktemp("epub-build"))
 
 
 @pytest.fixture(scope="module")
@@ -106,10 +114,10 @@ def test_every_epub_passes_epubcheck_without_errors_or_warnings(
 
 @pytest.mark.slow
 def test_nav_lists_the_courses_categories_then_their_articles(
-    books: dict[str, Book], taxonomy: Taxonomy
+    books: dict[str, Book], taxonomy: Taxonomy, docs: Path
 ) -> None:
     titles: dict[str, list[str]] = {}
-    for article in scan_articles(DOCS):
+    for article in scan_articles(docs):
         if article.category:
             titles.setdefault(article.category, []).append(article.title)
     for course in taxonomy.courses:
@@ -153,7 +161,7 @@ def test_language_cover_and_licence(books: dict[str, Book], taxonomy: Taxonomy) 
 
 
 @pytest.mark.slow
-def test_every_image_and_diagram_has_a_text_alternative(books: dict[str, Book]) -> None:
+def test_every_image_and_diagram_has_a_text_alternative(books: dict[str, Book], docs: Path) -> None:
     images = 0
     for book in books.values():
         for name, document in book.documents().items():
@@ -164,7 +172,7 @@ def test_every_image_and_diagram_has_a_text_alternative(books: dict[str, Book]) 
             for svg in document.iterfind(".//svg:svg[@role='img']", NS):
                 assert (svg.get("aria-label") or "").strip(), f"{book.path.name} {name}"
     diagrams = sum(
-        text.count("{graphviz}") for text in (p.read_text() for p in DOCS.glob("articles/*.md"))
+        text.count("{graphviz}") for text in (p.read_text() for p in docs.glob("articles/*.md"))
     )
     assert images >= len(books) + diagrams > len(books)  # every cover, and the diagrams
 
@@ -183,7 +191,7 @@ def _answers(document: etree._Element) -> tuple[str, list[etree._Element]]:
 
 
 @pytest.mark.slow
-def test_answers_only_at_the_end_of_their_chapter(books: dict[str, Book]) -> None:
+def test_answers_only_at_the_end_of_their_chapter(books: dict[str, Book], docs: Path) -> None:
     """Questions in place, each answer in the Answers section that ends its chapter, linked back."""
     answered = 0
     for book in books.values():
@@ -212,14 +220,16 @@ def test_answers_only_at_the_end_of_their_chapter(books: dict[str, Book]) -> Non
                 forward = question.find(".//x:p[@class='course-answer-link']/x:a", NS)
                 assert forward is not None and forward.get("href") == f"#{block.get('id')}"
                 assert len(text_of(block)) > len(text_of(block[0])) + len(text_of(back)), where
-    source_answers = sum(p.read_text().count("{answer}") for p in DOCS.glob("articles/*.md"))
+    source_answers = sum(p.read_text().count("{answer}") for p in docs.glob("articles/*.md"))
     assert answered >= source_answers > 0
 
 
 @pytest.mark.slow
-def test_no_answer_text_before_its_chapters_answers_section(books: dict[str, Book]) -> None:
+def test_no_answer_text_before_its_chapters_answers_section(
+    books: dict[str, Book], docs: Path
+) -> None:
     """Answers from the source (those said nowhere else in the pages) only after "Answers"."""
-    phrases = _unique(_directive_phrases("answer"))
+    phrases = _unique(_directive_phrases("answer", docs), docs)
     assert phrases
     found = set()
     for book in books.values():
@@ -241,16 +251,16 @@ def _plain(markdown: str) -> str:
     return " ".join(text.replace("*", "").split())
 
 
-def _unique(phrases: list[str]) -> list[str]:
+def _unique(phrases: list[str], docs: Path) -> list[str]:
     """Only what the pages say once (a mark scheme or an answer may quote the article)."""
-    source = _plain(" ".join(p.read_text(encoding="utf-8") for p in DOCS.glob("articles/*.md")))
+    source = _plain(" ".join(p.read_text(encoding="utf-8") for p in docs.glob("articles/*.md")))
     return [p for p in phrases if source.count(p) == 1]
 
 
-def _directive_phrases(name: str) -> list[str]:
+def _directive_phrases(name: str, docs: Path) -> list[str]:
     """Lines of prose inside the source's ``name`` directives (options and fences left out)."""
     phrases = []
-    for page in DOCS.glob("articles/*.md"):
+    for page in docs.glob("articles/*.md"):
         lines = page.read_text(encoding="utf-8").splitlines()
         for number, line in enumerate(lines):
             if not re.match(rf"^[:`]{{3,}}\{{{re.escape(name)}\}}", line):
@@ -268,10 +278,10 @@ def _directive_phrases(name: str) -> list[str]:
 
 @pytest.mark.slow
 def test_no_mark_scheme_or_teaching_note_in_the_student_edition(
-    books: dict[str, Book],
+    books: dict[str, Book], docs: Path
 ) -> None:
-    phrases = _directive_phrases("mark-scheme") + _directive_phrases("instructor-note")
-    phrases = _unique(phrases)
+    phrases = _directive_phrases("mark-scheme", docs) + _directive_phrases("instructor-note", docs)
+    phrases = _unique(phrases, docs)
     assert phrases
     texts = [text_of(d) for b in books.values() for d in b.documents().values()]
     for phrase in phrases:
@@ -372,3 +382,26 @@ def test_a_course_that_fails_does_not_stop_the_others(
     }
     assert (Path(app.outdir) / "senior-course.epub").is_file()
     assert "junior-course: the EPUB could not be written" in app.warning.getvalue()
+
+
+@pytest.mark.slow
+def test_epubcheck_passes_the_small_course_with_maths_and_names_what_breaks_a_book(
+    tmp_path: Path, make_app: Any
+) -> None:
+    src = copy_root(tmp_path, "course")
+    page = src / "articles" / "remembering.md"
+    page.write_text(page.read_text(encoding="utf-8") + MATHS, encoding="utf-8")
+    app = make_app("course-epub", srcdir=src)
+    app.build()
+    book = Path(app.outdir) / "junior-course.epub"
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(broken, "w") as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "EPUB/title.xhtml":
+                data = data.replace(b"<h1>", b'<h1><img src="missing.png" alt="x"/>')
+            out.writestr(info, data)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        good, bad = pool.map(epubcheck, [book, broken])
+    assert good == []
+    assert len(bad) == 1 and "RSC-007" in bad[0] and "title.xhtml" in bad[0]

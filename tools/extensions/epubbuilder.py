@@ -201,6 +201,13 @@ class CourseEpubBuilder(HandoutBuilder):
         for address in list(tree.findall(nodes.inline)):
             if "course-address" in address["classes"]:  # paper's printed URL; here links work
                 address.parent.remove(address)
+        in_book = set(self.files.values())
+        for ref in list(tree.findall(nodes.reference)):
+            uri = str(ref.get("refuri", ""))
+            page = uri.partition("#")[0]
+            if page and ":" not in uri and page not in in_book:
+                # A page outside the book with no site address to link to: its words only.
+                ref.replace_self(nodes.inline(ref.rawsource, "", *ref.children))
         self.imgpath = self.imagedir
         self.post_process_images(tree)
         self.secnumbers, self.fignumbers = {}, {}
