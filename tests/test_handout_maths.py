@@ -121,6 +121,11 @@ def test_a_drawing_that_exists_is_not_drawn_again(
     assert drawn.src in {img["src"] for img in maths_images(out, name)}
 
 
+def test_alt_text_reads_fractions_roots_and_subscripts_plainly() -> None:
+    assert _alt(r"t = \frac{M_1 - M_2}{SE_{M_1 - M_2}}") == "t = (M_1 - M_2) over (SE_(M_1 - M_2))"
+    assert _alt(r"\sqrt{\left(a \times b\right)}") == "square root of ((a × b))"
+
+
 def test_only_allowlisted_maths_reaches_matplotlib(tmp_path: Path) -> None:
     from tools.extensions.handoutmath import MathError, drawing
 

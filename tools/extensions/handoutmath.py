@@ -146,6 +146,8 @@ _SPOKEN = {
     "to": "→",
     "rightarrow": "→",
     "ldots": "…",
+    "left": "",
+    "right": "",
     "cdots": "…",
 }
 _GROUP = r"\{([^{}]*)\}"
@@ -157,7 +159,8 @@ def spoken(tex: str) -> str:
     for _ in range(10):  # inner groups first
         before = text
         text = re.sub(r"\\[dt]?frac\s*" + _GROUP + r"\s*" + _GROUP, r"(\1) over (\2)", text)
-        text = re.sub(r"\\sqrt\s*" + _GROUP, r"square root of (\1)", text)
+        text = re.sub(r"\\sqrt\s*" + _GROUP, r" square root of (\1)", text)
+        text = re.sub(r"([_^])\{([^{}]*)\}", r"\1(\2)", text)  # SE_{M_1 - M_2}: SE_(M_1 - M_2)
         text = re.sub(r"\\(bar|overline)\s*" + _GROUP, r"\2 bar", text)
         text = re.sub(r"\\(hat|widehat)\s*" + _GROUP, r"\2 hat", text)
         text = re.sub(r"\\(?:text\w*|math\w+|operatorname)\s*" + _GROUP, r"\1", text)
