@@ -44,6 +44,8 @@ RENDERER_VERSION = "1"
 SIZE = 10.0
 #: Room around the ink, in SVG units, so antialiased edges are not cut.
 PAD = 0.6
+#: mathtext has no display style (fractions stay at text size), so display maths prints larger.
+DISPLAY_SCALE = 1.25
 INK = "#1a1a1a"
 #: matplotlib's path codes as SVG path commands (CLOSEPOLY carries no point).
 _PATH_COMMANDS = {1: "M", 2: "L", 3: "Q", 4: "C"}
@@ -175,10 +177,11 @@ def spoken(tex: str) -> str:
     return text or tex.strip()
 
 
-def _image(drawing: Drawing, alt: str, style: str) -> str:
+def _image(drawing: Drawing, alt: str, style: str, scale: float = 1.0) -> str:
+    width, height = drawing.width * scale, drawing.height * scale
     return (
         f'<img class="math" src="{html.escape(drawing.src)}" alt="{html.escape(alt)}" '
-        f'style="width:{drawing.width:.3f}em;height:{drawing.height:.3f}em;{style}">'
+        f'style="width:{width:.3f}em;height:{height:.3f}em;{style}">'
     )
 
 
@@ -222,11 +225,14 @@ def visit_math_block(self: HTML5Translator, node: nodes.math_block) -> None:
     self.body.append(self.starttag(node, "div", CLASS="math", style="text-align:center"))
     if node.get("number"):
         number = get_node_equation_number(self, node)
-        middle = max(0.0, 0.4 + drawn[0][0].height / 2 - 0.6)  # level with the first line
+        middle = max(
+            0.0, 0.4 + drawn[0][0].height * DISPLAY_SCALE / 2 - 0.6
+        )  # level with the first line
         self.body.append(
             f'<span class="eqno" style="float:right;margin-top:{middle:.3f}em">({number})</span>'
         )
     for one, part in drawn:
-        self.body.append(_image(one, spoken(part), "display:block;margin:0.4em auto"))
+        style = "display:block;margin:0.4em auto"
+        self.body.append(_image(one, spoken(part), style, DISPLAY_SCALE))
     self.body.append("</div>\n")
     raise nodes.SkipNode
