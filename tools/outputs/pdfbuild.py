@@ -35,8 +35,10 @@ from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 EDITIONS = ("student", "instructor")
-#: Seconds one handout may take to print.
-TIMEOUT = 120
+#: Seconds one handout may take to print: a stop for a page built to hang the
+#: printer, with room for a whole GCSE year's handout (about 100 pages, 60-120 s
+#: on a quiet 2-core machine) on a busy one.
+TIMEOUT = 360
 #: Address space of a printing process (bytes): a hostile page cannot exhaust the machine.
 MEMORY = 3 * 1024**3
 MANIFEST = "handouts.json"
