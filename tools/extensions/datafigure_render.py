@@ -38,13 +38,13 @@ from defusedxml.ElementTree import fromstring as parse_xml
 from tools.course.datafigure import Figure
 from tools.course.safety import svg_problems
 
+from .inlinesvg import SVG, URL_ATTRIBUTES, prefix_ids
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 #: Bump when the drawing code changes what it draws.
 RENDERER_VERSION = "2"
-SVG = "http://www.w3.org/2000/svg"
-XLINK = "http://www.w3.org/1999/xlink"
 FOREGROUND = "#1a1a1a"
 PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#8c6d31", "#7c5cbf")
 MARKERS = ("o", "s", "^", "D", "v", "P")
@@ -60,8 +60,6 @@ MIN_LABEL_PX = 12
 _ACROSS = 34
 _WRAP_SIDE = 22
 
-ElementTree.register_namespace("", SVG)
-ElementTree.register_namespace("xlink", XLINK)
 
 _PROLOGUE = re.compile(rb"\A\s*(?:<\?xml[^>]*\?>\s*)?<!DOCTYPE svg PUBLIC [^>\[]*>")
 
@@ -234,16 +232,10 @@ def inline_svg(svg: str, alt: str, prefix: str) -> str:
         "style",
         f"display:block;margin:0 auto;width:100%;height:auto;max-width:{natural}px;min-width:{least}px",
     )
+    prefix_ids(root, prefix)
     for element in root.iter():
-        if "id" in element.attrib:
-            element.set("id", f"{prefix}-{element.get('id')}")
-        for attr in ("href", f"{{{XLINK}}}href"):
-            value = element.get(attr)
-            if value and value.startswith("#"):
-                element.set(attr, f"#{prefix}-{value[1:]}")
-        for attr in ("style", "clip-path", "fill", "stroke"):
+        for attr in URL_ATTRIBUTES:
             value = element.get(attr)
             if value:
-                value = re.sub(r"url\(#", f"url(#{prefix}-", value)
                 element.set(attr, value.replace(FOREGROUND, "currentColor"))
     return ElementTree.tostring(root, encoding="unicode")

@@ -29,16 +29,13 @@ from sphinx.util import logging
 
 from tools.course.safety import svg_problems
 
+from .inlinesvg import SVG, prefix_ids
+
 logger = logging.getLogger(__name__)
 
-SVG = "http://www.w3.org/2000/svg"
-XLINK = "http://www.w3.org/1999/xlink"
 MIN_LABEL_PX = 12
 _PT_TO_PX = 4 / 3
 _NUMBER = re.compile(r"[-+]?\d*\.?\d+")
-
-ElementTree.register_namespace("", SVG)
-ElementTree.register_namespace("xlink", XLINK)
 
 
 def render_svg_diagram(self: Any, node: nodes.Element) -> None:
@@ -107,13 +104,7 @@ def inline_svg(data: bytes, alt: str, prefix: str) -> str | None:
         for child in list(parent):
             if child.tag == f"{{{SVG}}}title":
                 parent.remove(child)
-    for element in root.iter():
-        if "id" in element.attrib:
-            element.set("id", f"{prefix}-{element.get('id')}")
-        for attr in ("href", f"{{{XLINK}}}href"):
-            value = element.get(attr)
-            if value and value.startswith("#"):
-                element.set(attr, f"#{prefix}-{value[1:]}")
+    prefix_ids(root, prefix)
     return ElementTree.tostring(root, encoding="unicode", short_empty_elements=True)
 
 
