@@ -88,32 +88,32 @@ def _link(refid: str, text: str) -> nodes.paragraph:
 def collect_answers(page: nodes.Element) -> None:
     """Move the page's answers and quiz keys to an "Answers" section at its end, linked both ways."""
     blocks: list[nodes.Element] = []
-    for node in list(page.findall(question)):
-        found = next(iter(node.findall(answer)), None)
-        if _owner(node) is not page or found is None:
-            continue
-        qid, aid = f"question-{node['number']}", f"answer-{node['number']}"
-        node["ids"].append(qid)
-        block = nodes.container(ids=[aid], classes=["course-epub-answer"])
-        block += nodes.rubric("", f"Question {node['number']}")
-        block += found.children
-        block += _link(qid, f"Back to question {node['number']}")
-        found.parent.remove(found)
-        node += _link(aid, "Answer at the end of this chapter")
-        blocks.append(block)
-    for item in list(page.findall(quiz_item)):
-        key = next(iter(item.findall(quiz_key)), None)
-        if _owner(item) is not page or key is None:
-            continue
-        iid, aid = f"quiz-item-{item['number']}", f"quiz-answer-{item['number']}"
-        item["ids"].append(iid)
-        block = nodes.container(ids=[aid], classes=["course-epub-answer"])
-        block += nodes.rubric("", f"Check your understanding, item {item['number']}")
-        block += key.children
-        block += _link(iid, f"Back to item {item['number']}")
-        key.parent.remove(key)
-        item += _link(aid, "Answer at the end of this chapter")
-        blocks.append(block)
+    kinds: tuple[tuple[type[nodes.Element], type[nodes.Element], str, str, str, str], ...] = (
+        (question, answer, "question", "answer", "Question {}", "Back to question {}"),
+        (
+            quiz_item,
+            quiz_key,
+            "quiz-item",
+            "quiz-answer",
+            "Check your understanding, item {}",
+            "Back to item {}",
+        ),
+    )
+    for holder, held, stem, answer_stem, heading, back in kinds:
+        for node in list(page.findall(holder)):
+            found = next(iter(node.findall(held)), None)
+            if _owner(node) is not page or found is None:
+                continue
+            number = node["number"]
+            qid, aid = f"{stem}-{number}", f"{answer_stem}-{number}"
+            node["ids"].append(qid)
+            block = nodes.container(ids=[aid], classes=["course-epub-answer"])
+            block += nodes.rubric("", heading.format(number))
+            block += found.children
+            block += _link(qid, back.format(number))
+            found.parent.remove(found)
+            node += _link(aid, "Answer at the end of this chapter")
+            blocks.append(block)
     if not blocks:
         return
     section = nodes.section(ids=[ANSWERS_ID], classes=["course-answers"])
