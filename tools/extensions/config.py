@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sphinx.errors import ConfigError
 
@@ -14,16 +15,23 @@ if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
+T = TypeVar("T")
+
 _LOADED: dict[str, Taxonomy] = {}
 
 
-def _load(path: str) -> Taxonomy:
-    if path not in _LOADED:
+def load_once(cache: dict[str, T], key: str, load: Callable[[], T], error: type[Exception]) -> T:
+    """A data file of conf/ read once per process; its *error* (file:line) stops the build."""
+    if key not in cache:
         try:
-            _LOADED[path] = load_taxonomy(path)
-        except TaxonomyError as exc:
+            cache[key] = load()
+        except error as exc:
             raise ConfigError(str(exc)) from None
-    return _LOADED[path]
+    return cache[key]
+
+
+def _load(path: str) -> Taxonomy:
+    return load_once(_LOADED, path, lambda: load_taxonomy(path), TaxonomyError)
 
 
 def taxonomy_for(config: Config) -> Taxonomy:

@@ -14,13 +14,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
-from sphinx.errors import ConfigError
 from sphinx.util.docutils import SphinxDirective
 
 from tools.course.care import Care, CareError, care_file, load_care
 
 from .articles import META_KEY
-from .config import taxonomy_for, taxonomy_of
+from .config import load_once, taxonomy_for, taxonomy_of
 from .questions import instructor_note
 
 if TYPE_CHECKING:
@@ -37,12 +36,7 @@ _LOADED: dict[str, Care] = {}
 def care_for(config: Config) -> Care:
     """The care data beside the configured taxonomy (loaded once per process)."""
     path = str(care_file(config.course_taxonomy))
-    if path not in _LOADED:
-        try:
-            _LOADED[path] = load_care(path, taxonomy_for(config))
-        except CareError as exc:
-            raise ConfigError(str(exc)) from None
-    return _LOADED[path]
+    return load_once(_LOADED, path, lambda: load_care(path, taxonomy_for(config)), CareError)
 
 
 class ContentNoteDirective(SphinxDirective):

@@ -18,8 +18,6 @@ from collections.abc import Set
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sphinx.errors import ConfigError
-
 from tools.course import paths
 from tools.course.frontmatter import is_article
 from tools.course.specification import (
@@ -34,7 +32,7 @@ from tools.course.specification import (
 from tools.course.taxonomy import Kind
 
 from .caches import BuildCache
-from .config import taxonomy_for
+from .config import load_once, taxonomy_for
 from .domain import catalog_of
 
 if TYPE_CHECKING:
@@ -51,12 +49,12 @@ _LOADED: dict[str, Specifications] = {}
 def specifications_for(config: Config) -> Specifications:
     """The specifications beside the configuration's taxonomy (loaded once per process)."""
     folder = str(specifications_folder(config.course_taxonomy))
-    if folder not in _LOADED:
-        try:
-            _LOADED[folder] = load_specifications(folder, taxonomy_for(config))
-        except SpecificationError as exc:
-            raise ConfigError(str(exc)) from None
-    return _LOADED[folder]
+    return load_once(
+        _LOADED,
+        folder,
+        lambda: load_specifications(folder, taxonomy_for(config)),
+        SpecificationError,
+    )
 
 
 def specifications_of(env: BuildEnvironment) -> Specifications:
