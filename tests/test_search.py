@@ -7,12 +7,9 @@ query transfers are written to build/reports/search-first-query.json.
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import json
 import shutil
-import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +18,11 @@ from typing import Any
 import pytest
 
 from helpers import build, copy_root, soup
+from tools.course.corpus import scan_articles
+from tools.course.specification import coverage, load_specifications, specifications_folder
+from tools.course.taxonomy import load_taxonomy
 from tools.outputs.offline import offline_zip
+from tools.outputs.searchprobe import chromium, first_query, served, type_query
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "build" / "reports"
@@ -149,8 +150,9 @@ def test_suggestion_words_and_filter_labels_are_written(make_app: Any, tmp_path:
         w.lower().strip("¶") for w in title.split() if len(w.strip("¶")) > 2
     }
     labels = json.loads((folder / "course-filters.json").read_text(encoding="utf-8"))
-    assert set(labels) == {"level", "course", "category", "topic"}
+    assert set(labels) == {"level", "course", "category", "topic", "spec"}
     assert labels["level"]["junior"]
+    assert labels["spec"] == {}  # this course has no exam specification: the filter is hidden
 
 
 def test_every_page_loads_search_js_and_the_policy_allows_its_webassembly(
@@ -205,11 +207,6 @@ def test_offline_without_a_site_is_a_message(tmp_path: Path, capsys: Any) -> Non
 # --- In the browser, on the real site -------------------------------------------------
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(real_site: tuple[Any, Path]) -> Path:
     done, html = real_site
@@ -219,27 +216,14 @@ def site(real_site: tuple[Any, Path]) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
-    root = site.parent / "served-search"
-    root.mkdir(exist_ok=True)
-    if not (root / "course").exists():
-        (root / "course").symlink_to(site, target_is_directory=True)
-    handler = functools.partial(QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/course/"
-    server.shutdown()
+    with served(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -253,12 +237,6 @@ def page(browser: Any) -> Iterator[Any]:
     assert errors == []
 
 
-def typed(tab: Any, text: str) -> None:
-    box = tab.locator("input.sidebar-search")
-    box.click()
-    box.press_sequentially(text)
-
-
 def result_links(tab: Any) -> list[str]:
     return [a.get_attribute("href") for a in tab.locator(".course-search-link").all()]
 
@@ -266,7 +244,7 @@ def result_links(tab: Any) -> list[str]:
 @in_browser
 def test_typing_shows_results_before_enter(page: Any, base_url: str) -> None:
     page.goto(base_url + "articles/therapeutic-alliance.html")
-    typed(page, "memory")
+    type_query(page, "memory")
     page.locator(".course-search-result").first.wait_for(timeout=15000)
     assert page.url.split("?")[0].endswith("articles/therapeutic-alliance.html")  # no Enter
     first = page.locator(".course-search-result").first
@@ -281,7 +259,7 @@ def test_typing_shows_results_before_enter(page: Any, base_url: str) -> None:
 @in_browser
 def test_level_filter_keeps_only_that_level_and_is_in_the_url(page: Any, base_url: str) -> None:
     page.goto(base_url + "index.html")
-    typed(page, "memory")
+    type_query(page, "memory")
     page.locator(".course-search-result").first.wait_for(timeout=15000)
     levels_before = set(page.locator(".course-search-level").all_inner_texts())
     page.select_option("#course-search-panel-1 select[name=level]", "year-10")
@@ -302,10 +280,47 @@ def test_level_filter_keeps_only_that_level_and_is_in_the_url(page: Any, base_ur
     assert set(page.locator(".course-search-level").all_inner_texts()) == shown
 
 
+def _taught_by_point() -> dict[str, set[str]]:
+    """Specification point id -> the slugs of the real articles that list it."""
+    taxonomy = ROOT / "conf" / "taxonomy.yaml"
+    articles = scan_articles(ROOT / "docs")
+    taught: dict[str, set[str]] = {}
+    for spec in load_specifications(specifications_folder(taxonomy), load_taxonomy(taxonomy)):
+        pairs = [
+            (a.slug, a.front_matter.data.get("spec", []) if a.front_matter else [])
+            for a in articles
+        ]
+        for number, slugs in coverage(spec, pairs).taught.items():
+            taught[f"{spec.id}:{number}"] = set(slugs)
+    return taught
+
+
+@in_browser
+def test_specification_point_filter_lists_the_articles_teaching_it(
+    page: Any, base_url: str
+) -> None:
+    """A teacher's link to one content point shows the articles that teach it, and only those."""
+    taught = _taught_by_point()
+    # The point taught by the most articles that one screen of results still shows whole.
+    point, slugs = max(
+        ((p, s) for p, s in sorted(taught.items()) if 0 < len(s) <= 8), key=lambda i: len(i[1])
+    )
+    page.goto(base_url + f"index.html?spec={point}")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.course-search-result').length === {len(slugs)}",
+        timeout=15000,
+    )
+    shown = {href.rsplit("/", 1)[-1].split(".html")[0] for href in result_links(page)}
+    assert shown == slugs
+    select = page.locator("#course-search-panel-1 select[name=spec]")
+    assert select.is_visible() and select.input_value() == point
+    assert f"spec={point.replace(':', '%3A')}" in page.url or f"spec={point}" in page.url
+
+
 @in_browser
 def test_a_misspelling_suggests_the_word_and_shows_its_results(page: Any, base_url: str) -> None:
     page.goto(base_url + "index.html")
-    typed(page, "Piagt")
+    type_query(page, "Piagt")
     suggestion = page.locator("#course-search-panel-1 .course-search-suggestion")
     suggestion.wait_for(state="visible", timeout=15000)
     assert "Did you mean Piaget?" in suggestion.inner_text()
@@ -364,7 +379,7 @@ def test_axe_with_the_results_open(browser: Any, base_url: str) -> None:
         tab = context.new_page()
         tab.goto(base_url + "articles/therapeutic-alliance.html")
         tab.evaluate(f"document.body.dataset.theme = '{scheme}'")
-        typed(tab, "memory")
+        type_query(tab, "memory")
         tab.locator(".course-search-result").first.wait_for(timeout=15000)
         results = Axe().run(tab)
         found += [
@@ -417,27 +432,10 @@ def test_first_query_transfer(browser: Any, base_url: str) -> None:
     """What the first query costs: no whole-corpus index, and bytes within the issue's budget.
 
     Measured as served (raw) and as a host that compresses text would send it
-    (gzip of each response; Pagefind's shards are already compressed).
+    (tools/outputs/searchprobe.py, the measurement ``make bench`` reports too).
     """
-    context = browser.new_context()
-    tab = context.new_page()
-    tab.goto(base_url + "articles/therapeutic-alliance.html")
-    tab.wait_for_load_state("networkidle")
-    fetched: list[tuple[str, bytes]] = []
-    tab.on("response", lambda r: fetched.append((r.url, r.body() if r.ok else b"")))
-    typed(tab, "memory")
-    tab.locator(".course-search-result").first.wait_for(timeout=15000)
-    tab.wait_for_load_state("networkidle")
-    context.close()
-    urls = [url for url, _ in fetched]
-    assert not any("searchindex.js" in url for url in urls)
-    raw = sum(len(body) for _, body in fetched)
-    compressed = sum(min(len(body), len(gzip.compress(body))) for _, body in fetched)
+    found = first_query(browser, base_url, "articles/therapeutic-alliance.html", "memory")
+    assert found.files and not any("searchindex.js" in url for url in found.files)
     REPORTS.mkdir(parents=True, exist_ok=True)
-    report = {
-        "search_first_query_kb": round(compressed / 1024, 1),
-        "search_first_query_raw_kb": round(raw / 1024, 1),
-        "files": {url.split("/course/", 1)[-1]: len(body) for url, body in fetched},
-    }
-    (REPORTS / "search-first-query.json").write_text(json.dumps(report, indent=2))
-    assert compressed <= 150 * 1024, report
+    (REPORTS / "search-first-query.json").write_text(json.dumps(found.report(), indent=2))
+    assert found.compressed_kb <= 150, found.report()

@@ -8,6 +8,7 @@ the loaded files, never from numbers written here.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -285,6 +286,20 @@ def test_the_course_page_links_to_the_coverage_with_its_count(
         site, "browse/courses/junior-course.html"
     )
     assert soup(site, "browse/courses/senior-course.html").select_one(".course-spec-link") is None
+
+
+def test_search_filters_articles_by_the_points_they_teach(site: Any, spec: Specification) -> None:
+    """Each article carries a search filter per point; the labels name board, number and title."""
+    for path in sorted((ROOT / "articles").glob("*.md")):
+        fm, _ = read_front_matter(path.read_text(encoding="utf-8"))
+        body = soup(site, f"articles/{path.stem}.html").select_one("[data-pagefind-body]")
+        assert fm is not None and body is not None
+        filters = {t["data-pagefind-filter"] for t in body.select("[data-pagefind-filter]")}
+        assert {f for f in filters if f.startswith("spec:")} == {
+            f"spec:{point_id}" for point_id in fm.data.get("spec", [])
+        }
+    labels = json.loads(Path(site.outdir, "pagefind", "course-filters.json").read_text())
+    assert labels["spec"] == {p.id: f"{spec.label} {p.number} {p.title}" for p in spec.points}
 
 
 def test_a_wrong_id_is_a_build_warning_at_its_line(make_app: Any, tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ results in place while the reader types, from a Pagefind index in
 - Each indexed page marks its content ``data-pagefind-body`` (so the theme's
   sidebars and the search page are never indexed) and carries its metadata
   (title, kind, level, course, category) and filters (level, course,
-  category, topic) as empty hidden elements; pages that merely list others
+  category, topic, and the exam specification points an article teaches) as
+  empty hidden elements; pages that merely list others
   are weighted down, so articles rank above them.
 - Every glossary term is a record of its own (kind ``glossary``), linking to
   its entry on the glossary page, which is not indexed as a whole.
@@ -41,6 +42,7 @@ from tools.course.taxonomy import Kind
 
 from .config import taxonomy_of
 from .domain import CourseDomain
+from .specification_view import points_of, specifications_of
 from .terms import glossary
 
 if TYPE_CHECKING:
@@ -70,6 +72,9 @@ UNUSED = (
     "wasm.unknown.pagefind",  # every page is English (force_language)
 )
 FACETS = (Kind.LEVEL, Kind.COURSE, Kind.CATEGORY, Kind.TOPIC)
+#: Exam specification content points ("aqa-8182:3.1.3"), a filter beside the taxonomy's.
+SPEC = "spec"
+FILTERS_ORDER = (*FACETS, SPEC)
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]{2}", re.UNICODE)
 
 
@@ -85,6 +90,7 @@ def _facets(env: BuildEnvironment, docname: str) -> tuple[str, dict[str, list[st
             Kind.COURSE: [record.course] if record.course else [],
             Kind.CATEGORY: [record.category] if record.category else [],
             Kind.TOPIC: list(record.topics),
+            SPEC: list(points_of(env).get(docname, ())),
         }
         return "article", {str(k): v for k, v in found.items() if v}
     generated = paths.parse_generated(docname)
@@ -123,7 +129,9 @@ def mark_page(
     for facet in FACETS:
         if facet in values and facet != Kind.TOPIC:
             marks.append(("meta", f"{facet}:{_labels(app.env, facet, values[facet])}"))
-    marks += [("filter", f"{facet}:{slug}") for facet in FACETS for slug in values.get(facet, [])]
+    marks += [
+        ("filter", f"{facet}:{slug}") for facet in FILTERS_ORDER for slug in values.get(facet, [])
+    ]
     hidden = "".join(
         f'<span hidden data-pagefind-{what}="{html.escape(value)}"></span>' for what, value in marks
     )
@@ -168,10 +176,16 @@ def vocabulary(env: BuildEnvironment) -> list[str]:
 def filter_labels(env: BuildEnvironment) -> dict[str, dict[str, str]]:
     """Each filter's values (slugs, as in the URL) and the names readers see."""
     taxonomy = taxonomy_of(env)
-    return {
+    labels = {
         str(facet): {slug: taxonomy.get(facet, slug).title for slug in taxonomy.slugs(facet)}
         for facet in FACETS
     }
+    labels[SPEC] = {
+        point.id: f"{spec.label} {point.number} {point.title}"
+        for spec in specifications_of(env)
+        for point in spec.points
+    }
+    return labels
 
 
 def _glossary_records(env: BuildEnvironment, builder: Any) -> list[dict[str, Any]]:

@@ -13,6 +13,8 @@
     ["course", "Course", "Any course"],
     ["category", "Category", "Any category"],
     ["topic", "Topic", "Any topic"],
+    // Exam specification content points (GCSE); shown only when the site has any.
+    ["spec", "Specification point", "Any specification point", "optional"],
   ];
   const SHOWN = 8;
   const FEW = 10;
@@ -132,8 +134,9 @@
 
     const filters = element("div", "course-search-filters");
     const selects = {};
-    for (const [facet, label, any] of FACETS) {
+    for (const [facet, label, any, optional] of FACETS) {
       const wrap = element("div", "course-search-filter");
+      wrap.hidden = Boolean(optional); // until the build's labels say the filter has values
       const caption = element("label", "", label);
       const select = element("select");
       select.name = facet;
@@ -166,10 +169,10 @@
       for (const [facet] of FACETS) {
         const select = selects[facet];
         const wanted = select.dataset.wanted || select.value;
-        for (const [slug, title] of Object.entries(labels[facet] || {})) {
-          select.append(new Option(title, slug));
-        }
+        const values = Object.entries(labels[facet] || {});
+        for (const [slug, title] of values) select.append(new Option(title, slug));
         select.value = wanted;
+        select.parentElement.hidden = values.length === 0;
       }
     }
     let filled = null;

@@ -1,0 +1,110 @@
+"""What a reader's first search costs: the bytes a browser fetches for it.
+
+One measurement for the search test (tests/test_search.py) and ``make bench``:
+the built site is served under ``/course/`` as it is hosted, an article is
+opened in Debian's Chromium (driven by Playwright, never a downloaded
+browser), the query is typed into the search box, and every response from
+the first keystroke until the first result is shown and the network is idle
+is counted. The figure is what a host that compresses text would send: the
+gzip size of each response (Pagefind's shards are compressed already, so
+their own size counts).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gzip
+import http.server
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: The sub-path the site is served under, as on the host.
+PREFIX = "course"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def served(site: Path) -> Iterator[str]:
+    """Serve *site* over HTTP under ``/course/``; the site's base URL."""
+    with tempfile.TemporaryDirectory(prefix="served-") as root:
+        (Path(root) / PREFIX).symlink_to(site.resolve(), target_is_directory=True)
+        handler = functools.partial(_QuietHandler, directory=root)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/{PREFIX}/"
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's headless Chromium, through Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass(frozen=True)
+class FirstQuery:
+    """The responses of one first query: URL (relative to the site) -> bytes."""
+
+    files: dict[str, bytes]
+
+    @property
+    def raw_kb(self) -> float:
+        return sum(len(body) for body in self.files.values()) / 1024
+
+    @property
+    def compressed_kb(self) -> float:
+        """As a host that compresses text sends it (never more than the raw size)."""
+        return sum(min(len(b), len(gzip.compress(b))) for b in self.files.values()) / 1024
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "search_first_query_kb": round(self.compressed_kb, 1),
+            "search_first_query_raw_kb": round(self.raw_kb, 1),
+            "files": {url: len(body) for url, body in self.files.items()},
+        }
+
+
+def type_query(tab: Any, text: str) -> None:
+    """Click the theme's search box and type *text*, key by key, as a reader does."""
+    box = tab.locator("input.sidebar-search")
+    box.click()
+    box.press_sequentially(text)
+
+
+def first_query(browser: Any, base_url: str, page: str, query: str) -> FirstQuery:
+    """Open *page* of the served site, type *query*: what the browser fetched for it."""
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        tab.goto(base_url + page)
+        tab.wait_for_load_state("networkidle")
+        fetched: list[tuple[str, bytes]] = []
+        tab.on("response", lambda r: fetched.append((r.url, r.body() if r.ok else b"")))
+        type_query(tab, query)
+        tab.locator(".course-search-result").first.wait_for(timeout=60_000)
+        tab.wait_for_load_state("networkidle")
+    finally:
+        context.close()
+    return FirstQuery({url.removeprefix(base_url): body for url, body in fetched})
