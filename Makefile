@@ -116,7 +116,8 @@ offline: html
 
 # Build-time benchmark (synthetic corpora of 200 and 1,000 articles; N=500 or
 # N=200,1000 to choose): prints a table, writes build/bench/results.json.
-bench: $(BUILD_STAMP) system-html
+# Needs the test extras and Chromium: it measures a first search in the browser.
+bench: $(TEST_STAMP) system-test
 	$(BIN)/python -m tools.outputs.bench $(if $(N),--sizes $(N)) $(if $(RUNS),--runs $(RUNS))
 
 # Lint first: ruff (lint and format) and mypy --strict, configured in pyproject.toml.

@@ -10,20 +10,29 @@ import json
 import math
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
-from tools.outputs.bench import MEASURES, PAGES
-
-pytestmark = pytest.mark.slow
+from tools.outputs.bench import MEASURES, PAGES, table
 
 SIZES = ("8", "12")
+#: A size measured by an earlier run, already in the results file: it must be kept.
+EARLIER = "3"
 
 
 @pytest.fixture(scope="module")
-def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dict[str, float]], str]:
+def earlier() -> dict[str, Any]:
+    return {key: 1.0 for key in (*MEASURES, *PAGES)} | {"jobs": 3, "measured_at": "before"}
+
+
+@pytest.fixture(scope="module")
+def bench(
+    tmp_path_factory: pytest.TempPathFactory, earlier: dict[str, Any]
+) -> tuple[dict[str, dict[str, float]], str]:
     """The results file and the printed table of one `make bench` run."""
     output = tmp_path_factory.mktemp("bench") / "results.json"
+    output.write_text(json.dumps({EARLIER: earlier}))
     done = subprocess.run(
         [
             sys.executable,
@@ -44,10 +53,15 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dict[str,
     return json.loads(output.read_text()), done.stdout
 
 
-def test_every_measure_for_every_size(bench: tuple[dict[str, dict[str, float]], str]) -> None:
+@pytest.mark.slow
+def test_every_measure_for_every_size(
+    bench: tuple[dict[str, dict[str, float]], str], earlier: dict[str, Any]
+) -> None:
     results, _ = bench
-    assert sorted(results) == sorted(SIZES)
-    for size, figures in results.items():
+    assert sorted(results) == sorted([*SIZES, EARLIER])
+    assert results[EARLIER] == earlier  # a size this run did not measure is kept as it was
+    for size in SIZES:
+        figures = results[size]
         missing = set(MEASURES) - set(figures)
         assert not missing, f"N={size}: no {sorted(missing)}"
         bad = {
@@ -56,11 +70,13 @@ def test_every_measure_for_every_size(bench: tuple[dict[str, dict[str, float]], 
         assert not bad, f"N={size}: not a positive figure: {bad}"
 
 
+@pytest.mark.slow
 def test_incremental_builds_rewrite_only_what_changed(
     bench: tuple[dict[str, dict[str, float]], str],
 ) -> None:
     results, _ = bench
-    for size, r in results.items():
+    for size in SIZES:
+        r = results[size]
         pages = r["pages"]
         # The site: every article, the home page, the glossary and the generated pages.
         assert pages > int(size), size
@@ -71,6 +87,7 @@ def test_incremental_builds_rewrite_only_what_changed(
         assert r["written_category"] > r["written_body"], size
 
 
+@pytest.mark.slow
 def test_table_shows_the_figures_of_the_results_file(
     bench: tuple[dict[str, dict[str, float]], str],
 ) -> None:
@@ -81,8 +98,10 @@ def test_table_shows_the_figures_of_the_results_file(
         if line.startswith("| ") and not line.startswith(("| measure", "| ---"))
     }
     assert list(rows) == list(MEASURES)
+    every = sorted(results, key=int)
     for key in MEASURES:
-        assert rows[key] == [f"{results[s][key]:.1f}" for s in SIZES], key
+        assert rows[key] == [f"{results[s][key]:.1f}" for s in every], key
+    assert f"Ratios within this run (N={', '.join(SIZES)}):" in table
     for size in SIZES:
         r = results[size]
         written = ", ".join(
@@ -92,3 +111,11 @@ def test_table_shows_the_figures_of_the_results_file(
             )
         )
         assert f"N={size}: pages rewritten of {int(r['pages'])}: {written}" in table
+
+
+def test_a_measure_not_taken_is_null_and_its_ratio_not_computed(earlier: dict[str, Any]) -> None:
+    """Above 1,000 articles the baseline is not run: the table says null, never a number."""
+    results = {"10000": earlier | {"baseline_full_s": None}}
+    shown = table(results, ["10000"])
+    assert "| baseline_full_s | null |" in shown
+    assert "full/baseline n/a" in shown

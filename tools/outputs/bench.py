@@ -12,15 +12,22 @@ glossary terms) in a temporary folder, then times, in the same run:
   no-change rebuild;
 - the peak memory of each full build, and the size of an article's HTML;
 - how many of the site's pages each incremental build rewrote;
-- ``course check`` on every page (no Sphinx; a process pool per core).
+- ``course check`` on every page (no Sphinx; a process pool per core);
+- search: the size of Pagefind's index and of Sphinx's ``searchindex.js``,
+  the time Pagefind takes to index the built site, and the bytes a reader's
+  first query transfers, measured in Debian's Chromium on the served site
+  (tools/outputs/searchprobe.py, as tests/test_search.py measures it).
 
 Our builds run as ``make html`` runs them (``python -m tools.extensions``,
 with the build command's collector policy); the baseline runs plain
 ``sphinx-build``.
 
 Each figure is the median of ``--runs`` runs (the baseline at 1,000 articles
-or more runs once: it takes minutes). Results go to build/bench/results.json
-and are printed as a table. The text is filler: it is never course content.
+runs once: it takes minutes; above 1,000 it is not run and is reported as
+null: at 10,000 it would take hours). Results go to build/bench/results.json
+(sizes measured earlier and not in this run are kept there, each with the time
+it was measured) and are printed as a table. The text is filler: it is never
+course content.
 """
 
 from __future__ import annotations
@@ -37,8 +44,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from tools.course.taxonomy import Taxonomy, load_taxonomy
+from tools.outputs import searchprobe
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "build" / "bench" / "results.json"
@@ -93,8 +102,14 @@ MEASURES = (
     "peak_rss_mb",
     "article_kb",
     "search_index_kb",  # Pagefind's index (every file under pagefind/)
+    "search_index_s",  # Pagefind indexing the built site (part of every HTML build)
+    "search_first_query_kb",  # bytes (compressed as served) of a reader's first query
     "searchindex_js_kb",  # Sphinx's searchindex.js, loaded whole by search.html
 )
+#: Above this many articles the plain-Sphinx baseline is not run (null).
+BASELINE_MAX = 1000
+#: What the reader types for the first-query measure: a word of every synthetic page.
+QUERY = "memory"
 #: Document pages of the site, and how many each incremental build rewrote.
 PAGES = ("pages", "written_body", "written_category", "written_noop")
 
@@ -270,7 +285,22 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def measure(n: int, runs: int, folder: Path) -> dict[str, float]:
+def search_figures(html: Path) -> dict[str, float | None]:
+    """Index time (Pagefind on the built site, as the build runs it) and a first query's bytes."""
+    from tools.extensions.search import write_index
+
+    start = time.perf_counter()
+    write_index(html, [])
+    indexed = time.perf_counter() - start
+    first: float | None = None
+    if searchprobe.CHROMIUM.exists():
+        with searchprobe.served(html) as base, searchprobe.chromium() as browser:
+            page = "articles/bench-00002.html"
+            first = searchprobe.first_query(browser, base, page, QUERY).compressed_kb
+    return {"search_index_s": indexed, "search_first_query_kb": first}
+
+
+def measure(n: int, runs: int, folder: Path) -> dict[str, float | None]:
     taxonomy = load_taxonomy(ROOT / "conf" / "taxonomy.yaml")
     make_corpus(folder, n, taxonomy)
     docs, conf, base = folder / "docs", ROOT / "conf", folder / "baseline"
@@ -314,14 +344,14 @@ def measure(n: int, runs: int, folder: Path) -> dict[str, float]:
         edit(target, text.split("\n")[1], f"category: {now}")
         timings["category"].append(incremental("written_category"))
         timings["noop"].append(incremental("written_noop"))
-    for _ in range(1 if n >= 1000 else runs):
+    for _ in range(0 if n > BASELINE_MAX else 1 if n >= 1000 else runs):
         t, m = run(sphinx(base, clean(folder / "out-baseline"), conf=None))
         timings["baseline"].append(t)
     page = folder / "out" / "html" / "articles" / "bench-00002.html"
     return {
         "full_serial_s": statistics.median(timings["serial"]),
         "full_parallel_s": statistics.median(timings["parallel"]),
-        "baseline_full_s": statistics.median(timings["baseline"]),
+        "baseline_full_s": statistics.median(timings["baseline"]) if timings["baseline"] else None,
         "dummy_s": statistics.median(timings["dummy"]),
         "incr_body_s": statistics.median(timings["body"]),
         "incr_category_s": statistics.median(timings["category"]),
@@ -333,6 +363,7 @@ def measure(n: int, runs: int, folder: Path) -> dict[str, float]:
             f.stat().st_size for f in (page.parents[1] / "pagefind").rglob("*") if f.is_file()
         )
         / 1024,
+        **search_figures(page.parents[1]),
         "searchindex_js_kb": (page.parents[1] / "searchindex.js").stat().st_size / 1024,
         "pages": len(stamps(folder / "out" / "html", docs)),
         **written,
@@ -341,40 +372,53 @@ def measure(n: int, runs: int, folder: Path) -> dict[str, float]:
     }
 
 
-def table(results: dict[str, dict[str, float]]) -> str:
-    keys = MEASURES
+#: Size -> measure -> figure (null where not measured), with when it was measured.
+Results = dict[str, dict[str, Any]]
+
+
+def _shown(value: float | None) -> str:
+    return "null" if value is None else f"{value:.1f}"
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return "n/a" if a is None or not b else f"{a / b:.2f}x"
+
+
+def table(results: Results, measured: list[str]) -> str:
+    """The README's table for every size in *results*; ratios for the sizes of this run."""
     sizes = sorted(results, key=int)
     lines = [
         "| measure | " + " | ".join(f"N={s}" for s in sizes) + " |",
         "| --- |" + " ---: |" * len(sizes),
     ]
-    for key in keys:
-        lines.append(f"| {key} | " + " | ".join(f"{results[s][key]:.1f}" for s in sizes) + " |")
-    if len(sizes) >= 2:
-        small, large = results[sizes[0]], results[sizes[-1]]
+    for key in MEASURES:
+        lines.append(f"| {key} | " + " | ".join(_shown(results[s].get(key)) for s in sizes) + " |")
+    run = sorted(measured, key=int)
+    lines += ["", f"Ratios within this run (N={', '.join(run)}):"]
+    if len(run) >= 2:
+        small, large = results[run[0]], results[run[-1]]
         lines += [
-            "",
-            f"Ratios (N={sizes[-1]} against N={sizes[0]}, and against baselines measured in the same run):",
-            f"- full build growth: {large['full_parallel_s'] / small['full_parallel_s']:.2f}x for "
-            f"{int(sizes[-1]) / int(sizes[0]):.0f}x the articles",
+            f"- full build growth: {_ratio(large['full_parallel_s'], small['full_parallel_s'])} "
+            f"for {int(run[-1]) / int(run[0]):.0f}x the articles",
+            f"- article HTML size: {_ratio(large['article_kb'], small['article_kb'])}",
         ]
-    for s in sizes:
+    for s in run:
         r = results[s]
         lines.append(
-            f"- N={s}: full/dummy {r['full_parallel_s'] / r['dummy_s']:.2f}x "
-            f"(serial {r['full_serial_s'] / r['dummy_s']:.2f}x); "
-            f"full/baseline {r['full_parallel_s'] / r['baseline_full_s']:.2f}x; "
-            f"serial/parallel {r['full_serial_s'] / r['full_parallel_s']:.2f}x (-j {int(r['jobs'])})"
+            f"- N={s}: full/dummy {_ratio(r['full_parallel_s'], r['dummy_s'])} "
+            f"(serial {_ratio(r['full_serial_s'], r['dummy_s'])}); "
+            f"full/baseline {_ratio(r['full_parallel_s'], r['baseline_full_s'])}; "
+            f"serial/parallel {_ratio(r['full_serial_s'], r['full_parallel_s'])} "
+            f"(-j {int(r['jobs'] or 0)}); "
+            f"search index/full build {_ratio(r['search_index_s'], r['full_parallel_s'])}"
         )
-    for s in sizes:
+    for s in run:
         r = results[s]
         lines.append(
-            f"- N={s}: pages rewritten of {int(r['pages'])}: body edit {int(r['written_body'])}, "
-            f"category edit {int(r['written_category'])}, no change {int(r['written_noop'])}"
-        )
-    if len(sizes) >= 2:
-        lines.append(
-            f"- article HTML size: {results[sizes[-1]]['article_kb'] / results[sizes[0]]['article_kb']:.2f}x"
+            f"- N={s}: pages rewritten of {int(r['pages'] or 0)}: "
+            f"body edit {int(r['written_body'] or 0)}, "
+            f"category edit {int(r['written_category'] or 0)}, "
+            f"no change {int(r['written_noop'] or 0)}"
         )
     return "\n".join(lines)
 
@@ -392,18 +436,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    results: dict[str, dict[str, float]] = {}
+    results: Results = {}
+    if args.output.is_file():  # keep the sizes this run does not measure
+        results = json.loads(args.output.read_text(encoding="utf-8"))
+    when = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
             start = time.perf_counter()
             results[str(n)] = measure(n, args.runs, Path(tmp))
-            print(f"N={n} measured in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+            took = time.perf_counter() - start
+            print(f"N={n} measured in {took:.0f} s", file=sys.stderr)
+        results[str(n)] |= {"measured_s": took, "measured_at": when}
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
-    print(table(results))
+    print(table(results, [str(n) for n in sizes]))
     return 0
 
 
