@@ -533,6 +533,25 @@ def chromium() -> Iterator[Any]:
 
 LINKS = "article a, area"
 FOCUSABLE = "article a[href], article button, article summary, article [tabindex], area"
+#: Clicks every element of a selector from a given index, in the page, pausing after each
+#: so a ``javascript:`` URL (queued by the click) runs before the next click could cancel it.
+#: The next index is kept in sessionStorage, which outlives a document the click replaced.
+CLICK_FROM = """async ([selector, first]) => {
+  const all = [...document.querySelectorAll(selector)];
+  for (let i = first; i < all.length; i++) {
+    sessionStorage.setItem("probe-next", String(i + 1));
+    all[i].click();
+    await new Promise((done) => setTimeout(done, 30));
+  }
+  return all.length;
+}"""
+#: Focuses the element at an index; whether it took focus (a hidden one cannot).
+FOCUS = """([selector, i]) => {
+  const element = document.querySelectorAll(selector)[i];
+  if (!element) return false;
+  element.focus();
+  return document.activeElement === element;
+}"""
 
 
 def dialogs_when_used(browser: Any, url: str) -> list[str]:
@@ -541,7 +560,8 @@ def dialogs_when_used(browser: Any, url: str) -> list[str]:
 
     Navigations to other documents are aborted (the page stays put, so one tab
     serves every action); a ``javascript:`` URL makes no request, so it still
-    runs unless something stops it. Popups count too.
+    runs unless something stops it. Popups count too. When an action replaces
+    the document, the page is opened again and the next element gets its turn.
     """
     opened: list[str] = []
     context = browser.new_context()
@@ -558,32 +578,34 @@ def dialogs_when_used(browser: Any, url: str) -> list[str]:
         else:
             route.continue_()
 
-    context.on("page", lambda page: page.on("dialog", dismiss))
-    context.route("**/*", stay)
-    tab = context.new_page()
-    tab.goto(url)
-    # A hidden element (a closed disclosure's link) cannot take focus; fail fast
-    # instead of Playwright's 30 s wait, so every element still gets its turn.
-    tab.set_default_timeout(1_000)
-    tab.set_default_navigation_timeout(30_000)  # reloading the page may be slow on a busy machine
-
-    def act(action: Callable[[], None]) -> None:
-        with contextlib.suppress(Exception):  # a hidden element, an aborted navigation
-            action()
-            tab.wait_for_timeout(30)
+    def back_if_moved() -> None:
         if tab.url.split("#", 1)[0] != url.split("#", 1)[0]:
             tab.goto(url)
 
-    for i in range(tab.locator(LINKS).count()):
-        act(lambda i=i: tab.locator(LINKS).nth(i).evaluate("e => e.click()"))
+    context.on("page", lambda page: page.on("dialog", dismiss))
+    context.route("**/*", stay)
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)  # reloading the page may be slow on a busy machine
+    tab.goto(url)
+    first = 0
+    while True:
+        try:
+            tab.evaluate(CLICK_FROM, [LINKS, first])
+            break
+        except Exception:  # the document was replaced under the loop
+            tab.goto(url)
+            stored = int(tab.evaluate("() => sessionStorage.getItem('probe-next') || '0'"))
+            first = max(first + 1, stored)  # always onward: the loop ends
+    back_if_moved()
     for i in range(tab.locator(FOCUSABLE).count()):
-
-        def enter(i: int = i) -> None:
-            tab.locator(FOCUSABLE).nth(i).focus()
-            tab.keyboard.press("Enter")
-
-        act(enter)
-    act(lambda: tab.mouse.click(400, 400))
+        with contextlib.suppress(Exception):  # an aborted navigation, a replaced document
+            if tab.evaluate(FOCUS, [FOCUSABLE, i]):
+                tab.keyboard.press("Enter")
+                tab.wait_for_timeout(30)
+        back_if_moved()
+    with contextlib.suppress(Exception):
+        tab.mouse.click(400, 400)
+        tab.wait_for_timeout(30)
     context.close()
     return opened
 
