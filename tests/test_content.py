@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from pathlib import Path
 
 import pytest
+from pybtex.database import parse_file  # type: ignore[import-untyped]
 
 from tools.course.assessment import extract
 from tools.course.checker import parse_page, running_words
@@ -106,3 +108,43 @@ def test_no_sentence_of_the_seed_page_is_copied() -> None:
             if hashlib.sha1(run.encode()).hexdigest()[:16] in seed:
                 copied.append(f"{path.name}: {run}")
     assert copied == []
+
+
+#: The levels read at university: Psychology 101 and every level after it in the taxonomy.
+UNIVERSITY = [lvl.slug for lvl in TAXONOMY.levels][
+    [lvl.slug for lvl in TAXONOMY.levels].index("psychology-101") :
+]
+RECENT = 2010
+
+
+@functools.cache
+def _cited(path: Path) -> frozenset[str]:
+    """The bibliography keys a page cites (its `{cite:*}` roles, as the build reads them)."""
+    return frozenset(
+        key.strip()
+        for role in parse_page(path).roles
+        if role.name.startswith("cite")
+        for key in role.content.split(",")
+    )
+
+
+@functools.cache
+def _years() -> dict[str, int]:
+    entries = parse_file(str(DOCS / "references.bib")).entries
+    return {key: int(str(entry.fields["year"])[:4]) for key, entry in entries.items()}
+
+
+@pytest.mark.parametrize("course", [c.slug for c in TAXONOMY.courses if c.level in UNIVERSITY])
+def test_a_third_of_a_university_courses_references_are_recent(course: str) -> None:
+    """Issue 18: at least a third of each module's references from 2010 or later."""
+    keys = set().union(
+        *(
+            _cited(p)
+            for p in ARTICLES
+            if TAXONOMY.category(str(front(p)["category"])).course == course
+        )
+    )
+    years = [_years()[k] for k in keys if k in _years()]
+    assert years, course
+    recent = sum(year >= RECENT for year in years)
+    assert recent * 3 >= len(years), f"{course}: {recent} of {len(years)} from {RECENT} on"
