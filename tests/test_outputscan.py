@@ -128,6 +128,42 @@ def test_repeated_markup_is_still_checked_where_it_differs(tmp_path: Path) -> No
     assert [(p.path.name, p.line) for p in found] == [("p17.html", 3)]
 
 
+def test_a_cached_scan_parses_only_changed_files_and_keeps_earlier_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An incremental build rescans what it rewrote; a bad page stays an error until fixed."""
+    from tools.extensions import outputscan
+
+    site = tmp_path / "site"
+    site.mkdir()
+    for i in range(6):
+        bad = '<a href="javascript:alert(1)">x</a>' if i == 4 else ""
+        (site / f"p{i}.html").write_text(f"<p>page {i}</p>\n{bad}\n", encoding="utf-8")
+    cache = outputscan.ScanCache(outputscan.cache_key(frozenset()))
+    first = outputscan.scan_site(site, frozenset(), cache=cache)
+    parsed: list[str] = []
+    real = outputscan._scan_batch
+    monkeypatch.setattr(
+        outputscan,
+        "_scan_batch",
+        lambda batch, *a: parsed.extend(p.name for p in batch) or real(batch, *a),
+    )
+    stored = tmp_path / "cache.json"
+    cache.save(stored)
+    again = outputscan.ScanCache.load(stored, outputscan.cache_key(frozenset()))
+    assert outputscan.scan_site(site, frozenset(), cache=again) == first
+    assert parsed == []  # nothing changed: nothing parsed, the problem still reported
+    (site / "p2.html").write_text('<p>changed</p>\n<a href="javascript:x">y</a>\n', "utf-8")
+    (site / "p4.html").write_text("<p>fixed</p>\n", encoding="utf-8")
+    (site / "p5.html").unlink()
+    found = outputscan.scan_site(site, frozenset(), cache=again)
+    assert sorted(parsed) == ["p2.html", "p4.html"]
+    assert [(p.path.name, p.line) for p in found] == [("p2.html", 2)]
+    assert sorted(again.files) == [f"p{i}.html" for i in range(5)]
+    # Other rules or other allowed scripts: the cache is not used.
+    assert outputscan.ScanCache.load(stored, outputscan.cache_key(frozenset({"x"}))).files == {}
+
+
 def test_active_downloads_are_reported(tmp_path: Path) -> None:
     from tools.extensions.outputscan import scan_site
 

@@ -185,6 +185,23 @@ def test_incremental_build_leaves_the_index_a_fresh_build_writes(
     assert any(key.startswith("filter:") for key in ours)
 
 
+def test_a_rebuild_that_changes_no_page_keeps_the_index(make_app: Any, tmp_path: Path) -> None:
+    """Indexing is the costly step of a no-change rebuild: it is skipped, the files stay."""
+    src = copy_root(tmp_path, "course")
+    first = build(make_app, src)
+    folder = Path(first.outdir) / "pagefind"
+    before = {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+    again = build(make_app, src)
+    assert {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()} == before
+    assert "no page changed" in again._status.getvalue()
+    # A page that changes makes a new index.
+    page = src / "articles" / "remembering.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", "utf-8")
+    build(make_app, src)
+    entry = folder / "pagefind-entry.json"
+    assert entry.stat().st_mtime_ns != before[entry]
+
+
 def test_offline_zip_has_the_site_and_sphinx_search_but_not_pagefind(
     make_app: Any, tmp_path: Path
 ) -> None:

@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import multiprocessing
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -295,14 +296,62 @@ def _scan_batch(
     return problems
 
 
-def scan_site(site: Path, inline_hashes: frozenset[str], jobs: int = 1) -> list[OutputProblem]:
+#: What a scan depends on besides the file: this module's code (the rules).
+_RULES = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+@dataclass
+class ScanCache:
+    """What the last scans found in each file, by the file's size and modification time.
+
+    A build rewrites only the pages that changed; an unchanged file (same size,
+    same ``mtime_ns``) keeps its earlier findings, problems included, so a page
+    stays an error until it is fixed. Any change of the rules or of the theme's
+    allowed inline scripts starts afresh.
+    """
+
+    key: str = ""
+    files: dict[str, tuple[int, int, list[tuple[int, str]]]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path, key: str) -> ScanCache:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls(key)
+        if not isinstance(data, dict) or data.get("key") != key:
+            return cls(key)
+        files = {
+            name: (int(m), int(n), [(int(line), str(msg)) for line, msg in found])
+            for name, (m, n, found) in data.get("files", {}).items()
+        }
+        return cls(key, files)
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps({"key": self.key, "files": self.files}), encoding="utf-8")
+        os.replace(partial, path)
+
+
+def cache_key(inline_hashes: frozenset[str]) -> str:
+    return hashlib.sha256("\n".join([_RULES, *sorted(inline_hashes)]).encode()).hexdigest()
+
+
+def scan_site(
+    site: Path, inline_hashes: frozenset[str], jobs: int = 1, cache: ScanCache | None = None
+) -> list[OutputProblem]:
     """Problems in every HTML and SVG file under *site*, and active content among its downloads.
 
     Linear in the size of the site; with *jobs* > 1 the files are parsed in
-    that many processes (the parse is the whole cost).
+    that many processes (the parse is the whole cost). With a *cache*, only
+    files changed since it was filled are parsed, and the cache is brought up
+    to date with what the site holds now.
     """
     problems: list[OutputProblem] = []
     pages: list[Path] = []
+    kept: dict[str, tuple[int, int, list[tuple[int, str]]]] = {}
+    stamps: dict[Path, tuple[int, int]] = {}
     for folder, _, filenames in os.walk(site):
         for name in sorted(filenames):
             path = Path(folder, name)
@@ -312,18 +361,36 @@ def scan_site(site: Path, inline_hashes: frozenset[str], jobs: int = 1) -> list[
                     OutputProblem(path, 1, f"a {suffix} download would run on the site")
                 )
             elif suffix in {".html", ".htm", ".svg"}:
-                pages.append(path)
+                stat = path.stat()
+                stamp = (stat.st_mtime_ns, stat.st_size)
+                rel = path.relative_to(site).as_posix()
+                earlier = cache.files.get(rel) if cache is not None else None
+                if earlier is not None and earlier[:2] == stamp:
+                    kept[rel] = earlier
+                    problems += [OutputProblem(path, line, msg) for line, msg in earlier[2]]
+                else:
+                    pages.append(path)
+                    stamps[path] = stamp
+    found: list[OutputProblem] = []
     if jobs > 1 and len(pages) > 4 * jobs:
         size = -(-len(pages) // jobs)  # contiguous, so a folder's pages share one cache
         batches = [pages[i : i + size] for i in range(0, len(pages), size)]
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            for found in pool.map(
+            for batch in pool.map(
                 _scan_batch, batches, [site] * len(batches), [inline_hashes] * len(batches)
             ):
-                problems += found
+                found += batch
     else:
-        problems += _scan_batch(pages, site, inline_hashes)
+        found += _scan_batch(pages, site, inline_hashes)
+    problems += found
+    if cache is not None:
+        by_file: dict[Path, list[tuple[int, str]]] = {path: [] for path in pages}
+        for problem in found:
+            by_file[problem.path].append((problem.line, problem.message))
+        for path, listed in by_file.items():
+            kept[path.relative_to(site).as_posix()] = (*stamps[path], listed)
+        cache.files = kept  # files gone from the site are forgotten
     return sorted(problems, key=lambda p: (p.path, p.line))
 
 
@@ -352,7 +419,15 @@ def scan_output(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     site = Path(app.outdir)
-    problems = scan_site(site, _inline_hashes(app), jobs=min(os.cpu_count() or 1, 4))
+    hashes = _inline_hashes(app)
+    # One cache per output folder (the handout and EPUB builders scan their own).
+    store = (
+        Path(app.doctreedir)
+        / f"course-output-scan-{hashlib.sha1(str(site).encode()).hexdigest()[:12]}.json"
+    )
+    cache = ScanCache.load(store, cache_key(hashes))
+    problems = scan_site(site, hashes, jobs=min(os.cpu_count() or 1, 4), cache=cache)
+    cache.save(store)
     for problem in problems:
         logger.error(
             "%s (the page's source got past the guard: please report it, see SECURITY.md)",

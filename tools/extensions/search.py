@@ -24,6 +24,7 @@ results in place while the reader types, from a Pagefind index in
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import os
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
 from tools.course import paths
@@ -287,14 +289,40 @@ def write_index(site: Path, records: list[dict[str, Any]]) -> int:
     return int(added[0]["page_count"]) + len(records)
 
 
+def _inputs_digest(pages: list[Path], records: list[dict[str, Any]]) -> str:
+    """What the index is made from: the documents' pages (by size and time written) and records.
+
+    The build rewrites a page only when it changed, so an unchanged digest
+    means Pagefind would write the same index again. Sphinx's own finish-up
+    pages (search, general index), rewritten every time, carry no
+    ``data-pagefind-body`` and are not indexed, so they are not counted.
+    """
+    digest = hashlib.sha256(json.dumps(records, sort_keys=True).encode("utf-8"))
+    for page in pages:
+        stat = page.stat() if page.is_file() else None
+        stamp = f"{stat.st_mtime_ns}\0{stat.st_size}" if stat else "-"
+        digest.update(f"{page}\0{stamp}\n".encode())
+    return digest.hexdigest()
+
+
 def build_index(app: Sphinx, exception: BaseException | None) -> None:
-    """Index the written site into ``pagefind/`` (after every HTML build, from scratch)."""
+    """Index the written site into ``pagefind/`` (from scratch, whenever a page changed)."""
     if exception is not None or app.builder.format != "html" or app.builder.name != "html":
         return
     site = Path(app.outdir)
     target = site / INDEX_DIR
-    shutil.rmtree(target, ignore_errors=True)  # no shard of an older index stays behind
     records = _glossary_records(app.env, app.builder)
+    stamp = Path(app.doctreedir) / "course-search-index.txt"
+    builder = app.builder
+    assert isinstance(builder, StandaloneHTMLBuilder)
+    pages = [Path(builder.get_outfilename(d)) for d in sorted(app.env.all_docs)]
+    digest = _inputs_digest(pages, records)
+    complete = (target / "pagefind-entry.json").is_file() and (target / FILTERS).is_file()
+    if complete and stamp.is_file() and stamp.read_text(encoding="utf-8") == digest:
+        logger.info("search index: no page changed, %s kept", target)
+        return
+    stamp.unlink(missing_ok=True)
+    shutil.rmtree(target, ignore_errors=True)  # no shard of an older index stays behind
     try:
         count = write_index(site, records)
     except (OSError, RuntimeError, ValueError) as error:  # Sphinx's search.html still works
@@ -305,11 +333,12 @@ def build_index(app: Sphinx, exception: BaseException | None) -> None:
             subtype="search",
         )
         return
+    for name in UNUSED:  # Pagefind's own interfaces: search.js uses its API only
+        (target / name).unlink(missing_ok=True)
     for name, data in ((WORDS, {"words": vocabulary(app.env)}), (FILTERS, filter_labels(app.env))):
         text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         (target / name).write_text(text, encoding="utf-8")
-    for name in UNUSED:  # Pagefind's own interfaces: search.js uses its API only
-        (target / name).unlink(missing_ok=True)
+    stamp.write_text(digest, encoding="utf-8")
     logger.info("search index: %d records in %s", count, target)
 
 
