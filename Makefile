@@ -126,12 +126,16 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# On every core (pytest-xdist); a test file's tests stay together on one worker,
+# so a module's shared build is made once.
+PYTEST = $(BIN)/python -m pytest -n auto --dist loadfile
+
 test: lint system-test node_modules/.installed
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 # The edit loop: every test but the slow ones (real docs/, PDFs, the browser, bench).
 test-fast: $(TEST_STAMP) system-test
-	$(BIN)/python -m pytest -m "not slow"
+	$(PYTEST) -m "not slow"
 
 clean:
 	rm -rf $(BUILD) $(SOURCE)/browse

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import gc
+import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 pytest_plugins = ["sphinx.testing.fixtures"]
 
@@ -39,10 +42,36 @@ def real_site(
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
     """The real docs/, built strictly once per test run by `make html`'s command.
 
-    Returns the sphinx-build run and the HTML folder.
+    Returns the sphinx-build run and the HTML folder. Under pytest-xdist the
+    workers share one build: the first to ask builds it, the others wait for it.
     """
-    out = tmp_path_factory.mktemp("real-site")
-    html = out / "html"
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return _build_real_site(tmp_path_factory.mktemp("real-site"))
+    shared = tmp_path_factory.getbasetemp().parent  # this run's folder, above each worker's
+    out = shared / "real-site"
+    with FileLock(str(shared / "real-site.lock")):
+        record = out / "sphinx-build.json"
+        if not record.is_file():
+            done = _build_real_site(out)
+            record.write_text(
+                json.dumps(
+                    {
+                        "args": done.args,
+                        "returncode": done.returncode,
+                        "stdout": done.stdout,
+                        "stderr": done.stderr,
+                    }
+                ),
+                encoding="utf-8",
+            )
+        data = json.loads(record.read_text(encoding="utf-8"))
+    return subprocess.CompletedProcess(
+        data["args"], data["returncode"], data["stdout"], data["stderr"]
+    ), out / "html"
+
+
+def _build_real_site(out: Path) -> subprocess.CompletedProcess[str]:
+    out.mkdir(parents=True, exist_ok=True)
     command = [
         sys.executable,
         "-m",
@@ -59,7 +88,6 @@ def real_site(
         "-d",
         str(out / "doctrees"),
         str(ROOT / "docs"),
-        str(html),
+        str(out / "html"),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    return done, html
+    return subprocess.run(command, capture_output=True, text=True, check=False)

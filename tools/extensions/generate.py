@@ -11,6 +11,7 @@ which Sphinx needs before reading, come from a scan of article front matter.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -141,7 +142,11 @@ def write_generated_pages(app: Sphinx) -> None:
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        # Whole or not at all: another build reading docs/ at the same time (make serve
+        # beside make html, parallel test workers) never sees a half-written page.
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
         written += 1
     for stale in root.rglob("*.md") if root.exists() else ():
         if stale not in wanted:
