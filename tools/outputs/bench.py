@@ -447,8 +447,8 @@ def main(argv: list[str] | None = None) -> int:
             took = time.perf_counter() - start
             print(f"N={n} measured in {took:.0f} s", file=sys.stderr)
         results[str(n)] |= {"measured_s": took, "measured_at": when}
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(results, indent=2) + "\n")
+        args.output.parent.mkdir(parents=True, exist_ok=True)  # kept size by size
+        args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
