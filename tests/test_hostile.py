@@ -558,8 +558,8 @@ def dialogs_when_used(browser: Any, url: str) -> list[str]:
     """Open *url*, click every link of the page's content and image maps, press Enter on
     every focusable element, click the middle of the page: the dialogs that opened.
 
-    Navigations to other documents are aborted (the page stays put, so one tab
-    serves every action); a ``javascript:`` URL makes no request, so it still
+    Navigations to other documents are answered with 204 No Content (the page
+    stays put, so one tab serves every action); a ``javascript:`` URL makes no request, so it still
     runs unless something stops it. Popups count too. When an action replaces
     the document, the page is opened again and the next element gets its turn.
     """
@@ -574,7 +574,9 @@ def dialogs_when_used(browser: Any, url: str) -> list[str]:
         request = route.request
         elsewhere = request.url.split("#", 1)[0] != url.split("#", 1)[0]
         if request.is_navigation_request() and request.frame.parent_frame is None and elsewhere:
-            route.abort()
+            # 204 No Content: the browser stays on the page (an aborted request
+            # would replace it with an error page, and every click would cost a reload).
+            route.fulfill(status=204)
         else:
             route.continue_()
 
