@@ -148,3 +148,13 @@ def test_a_third_of_a_university_courses_references_are_recent(course: str) -> N
     assert years, course
     recent = sum(year >= RECENT for year in years)
     assert recent * 3 >= len(years), f"{course}: {recent} of {len(years)} from {RECENT} on"
+
+
+@pytest.mark.parametrize(
+    "category",
+    [c.slug for c in TAXONOMY.categories if TAXONOMY.course(c.course).level in UNIVERSITY[1:]],
+)
+def test_every_university_module_category_has_a_reading_list(category: str) -> None:
+    """Issue 18: each category of the modules after Psychology 101 holds at least three articles."""
+    held = [p.stem for p in ARTICLES if front(p)["category"] == category]
+    assert len(held) >= 3, f"{category}: {held}"
