@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from helpers import build, copy_root, soup
+from helpers import build, copy_root, main_text, soup
 from tools.course.corpus import scan_articles
 from tools.course.specification import coverage, load_specifications, specifications_folder
 from tools.course.taxonomy import load_taxonomy
@@ -130,6 +130,20 @@ def test_articles_are_indexed_by_their_body_with_metadata_and_filters(
     assert "pagefind.js" in files and "pagefind-entry.json" in files
     assert any(name.startswith("index/") for name in files)
     assert not any(name.startswith("pagefind-ui") for name in files)  # unused, not shipped
+
+
+def test_answers_are_not_in_the_index(make_app: Any, tmp_path: Path) -> None:
+    """A result's excerpt never shows a model answer (the page itself still has it)."""
+    app = build(make_app, copy_root(tmp_path, "course"))
+    answer = "The ability to keep information over time."
+    assert answer in main_text(app, "articles/remembering.html")
+    fragments = [
+        gzip.decompress(raw)
+        for name, raw in index_files(Path(app.outdir)).items()
+        if name.startswith("fragment/")
+    ]
+    assert fragments and any(b"Remembering" in f for f in fragments)
+    assert not any(answer.encode() in f for f in fragments)
 
 
 def test_listings_are_weighted_below_articles(make_app: Any, tmp_path: Path) -> None:
@@ -376,8 +390,13 @@ def test_keyboard_only(page: Any, base_url: str) -> None:
     page.locator(".course-search-result").first.wait_for(timeout=15000)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "level"
-    for _ in range(3):
+    # Every filter shown (the specification filter too, where the site has one), in order.
+    shown = page.locator("#course-search-panel-1 select:visible")
+    names = [shown.nth(i).get_attribute("name") for i in range(shown.count())]
+    assert names[:4] == ["level", "course", "category", "topic"]
+    for name in names[1:]:
         page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.name") == name
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.classList.contains('course-search-link')")
     target = page.evaluate("document.activeElement.href")

@@ -59,7 +59,18 @@ WORDS = "course-words.json"
 FILTERS = "course-filters.json"
 #: Parts of a page that are not its text: trails, related and "similar"
 #: blocks (marked ``no-search``), term tooltips, heading anchors.
-EXCLUDED = (".no-search", ".course-term-tip", ".headerlink", "[data-pagefind-ignore]")
+EXCLUDED = (
+    ".no-search",
+    ".course-term-tip",
+    ".headerlink",
+    "[data-pagefind-ignore]",
+    # Model answers and quiz keys: a result's excerpt must not give away the answer to a
+    # self-test, and they repeat the teaching text. Reference lists: citations in the
+    # text already carry the authors. Both also keep the first query's download small.
+    ".course-answer",
+    ".course-quiz-key",
+    ".citation-list",
+)
 #: Listing pages are weighted down so an article on the same words ranks first.
 LISTING_WEIGHT = "0.3"
 UNUSED = (
