@@ -20,6 +20,28 @@ collect_ignore = ["roots"]
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: Test files that take minutes (all courses' handouts, every EPUB, the real site and
+#: the browser): collected first, so `make test`'s workers start them at once instead
+#: of one worker finishing them alone at the end.
+LONGEST_FIRST = (
+    "test_handouts.py",
+    "test_epub.py",
+    "test_browser.py",
+    "test_real_docs.py",
+    "test_hostile.py",
+    "test_bench.py",
+    "test_accessibility.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within each file is kept
+
+
 @pytest.fixture(autouse=True)
 def default_collector() -> Iterator[None]:
     """Tests run with Python's default collector: the build's policy is opt-in (test_gcpolicy)."""
@@ -46,7 +68,8 @@ def real_site(
     workers share one build: the first to ask builds it, the others wait for it.
     """
     if os.environ.get("PYTEST_XDIST_WORKER") is None:
-        return _build_real_site(tmp_path_factory.mktemp("real-site"))
+        out = tmp_path_factory.mktemp("real-site")
+        return _build_real_site(out), out / "html"
     shared = tmp_path_factory.getbasetemp().parent  # this run's folder, above each worker's
     out = shared / "real-site"
     with FileLock(str(shared / "real-site.lock")):

@@ -132,18 +132,46 @@ def test_articles_are_indexed_by_their_body_with_metadata_and_filters(
     assert not any(name.startswith("pagefind-ui") for name in files)  # unused, not shipped
 
 
-def test_answers_are_not_in_the_index(make_app: Any, tmp_path: Path) -> None:
-    """A result's excerpt never shows a model answer (the page itself still has it)."""
-    app = build(make_app, copy_root(tmp_path, "course"))
+QUIZ = """
+## Check yourself
+
+::::::{quiz}
+
+:::::{choice} Which store keeps information for years?
+:objectives: 1
+:label: store
+
+::::{option} Long-term memory
+:correct:
+QUIZ-FEEDBACK-RIGHT about the long-term store.
+::::
+
+::::{option} DISTRACTOR-OPTION sensory register
+QUIZ-FEEDBACK-WRONG about the sensory register.
+::::
+:::::
+::::::
+"""
+
+
+def test_answers_and_quizzes_are_not_in_the_index(make_app: Any, tmp_path: Path) -> None:
+    """A result's excerpt never shows a model answer or a quiz (the page itself still has them)."""
+    src = copy_root(tmp_path, "course")
+    page = src / "articles" / "remembering.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("::::{question}", QUIZ + "\n::::{question}", 1), encoding="utf-8")
+    app = build(make_app, src)
     answer = "The ability to keep information over time."
-    assert answer in main_text(app, "articles/remembering.html")
+    shown = main_text(app, "articles/remembering.html")
+    assert answer in shown and "DISTRACTOR-OPTION" in shown
     fragments = [
         gzip.decompress(raw)
         for name, raw in index_files(Path(app.outdir)).items()
         if name.startswith("fragment/")
     ]
     assert fragments and any(b"Remembering" in f for f in fragments)
-    assert not any(answer.encode() in f for f in fragments)
+    for hidden in (answer, "DISTRACTOR-OPTION", "QUIZ-FEEDBACK"):
+        assert not any(hidden.encode() in f for f in fragments), hidden
 
 
 def test_listings_are_weighted_below_articles(make_app: Any, tmp_path: Path) -> None:

@@ -64,11 +64,12 @@ EXCLUDED = (
     ".course-term-tip",
     ".headerlink",
     "[data-pagefind-ignore]",
-    # Model answers and quiz keys: a result's excerpt must not give away the answer to a
-    # self-test, and they repeat the teaching text. Reference lists: citations in the
-    # text already carry the authors. Both also keep the first query's download small.
+    # Model answers and self-check quizzes: a result's excerpt must not give away the
+    # answer to a self-test, nor show a quiz's deliberately wrong options as if they were
+    # content, and both repeat the teaching text. Reference lists: citations in the text
+    # already carry the authors. All of them also keep the first query's download small.
     ".course-answer",
-    ".course-quiz-key",
+    ".course-quiz",
     ".citation-list",
 )
 #: Listing pages are weighted down so an article on the same words ranks first.
