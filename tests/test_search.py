@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import zipfile
 from collections.abc import Iterator
@@ -27,6 +28,13 @@ from tools.outputs.searchprobe import chromium, first_query, served, type_query
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "build" / "reports"
 CHROMIUM = "/usr/bin/chromium"
+#: How many results search.js draws at once.
+SHOWN = int(
+    re.search(
+        r"const SHOWN = (\d+);",
+        (ROOT / "tools" / "extensions" / "static" / "search.js").read_text(encoding="utf-8"),
+    ).group(1)  # type: ignore[union-attr]
+)
 
 
 def in_browser(test: Any) -> Any:
@@ -362,7 +370,7 @@ def test_specification_point_filter_lists_the_articles_teaching_it(
     taught = _taught_by_point()
     # The point taught by the most articles that one screen of results still shows whole.
     point, slugs = max(
-        ((p, s) for p, s in sorted(taught.items()) if 0 < len(s) <= 8), key=lambda i: len(i[1])
+        ((p, s) for p, s in sorted(taught.items()) if 0 < len(s) <= SHOWN), key=lambda i: len(i[1])
     )
     page.goto(base_url + f"index.html?spec={point}")
     page.wait_for_function(

@@ -16,7 +16,9 @@
     // Exam specification content points (GCSE); shown only when the site has any.
     ["spec", "Specification point", "Any specification point", "optional"],
   ];
-  const SHOWN = 8;
+  // Results drawn at once (each costs its page's fragment); the rest are a link away,
+  // on the search page. Pagefind's own interface starts with five.
+  const SHOWN = 6;
   const FEW = 10;
   // Articles first, then glossary entries, then pages that list others.
   const KIND_ORDER = { article: 0, glossary: 1, page: 2, listing: 3 };
