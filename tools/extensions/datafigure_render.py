@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
-import tempfile
 import textwrap
 import warnings
 from importlib.metadata import version
@@ -36,6 +34,7 @@ from xml.etree import ElementTree
 from defusedxml.ElementTree import fromstring as parse_xml
 
 from tools.course.datafigure import Figure
+from tools.course.files import write_text_atomic
 from tools.course.safety import svg_problems
 
 from .inlinesvg import SVG, URL_ATTRIBUTES, prefix_ids
@@ -80,11 +79,7 @@ def cached_svg(figure: Figure, cache: Path) -> tuple[str, bool]:
     if path.is_file():
         return path.read_text(encoding="utf-8"), False
     svg = clean_svg(draw(figure))
-    cache.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=cache, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(svg)
-    os.replace(temporary, path)  # parallel readers may draw the same figure: last one wins
+    write_text_atomic(path, svg)  # parallel readers may draw the same figure: last one wins
     return svg, True
 
 

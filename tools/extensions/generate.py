@@ -11,7 +11,6 @@ which Sphinx needs before reading, come from a scan of article front matter.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +19,7 @@ from sphinx.util import logging
 from tools.course import paths
 from tools.course.catalog import teaching_order
 from tools.course.corpus import ArticleFile, scan_titles_and_categories
+from tools.course.files import write_text_atomic
 from tools.course.taxonomy import Taxonomy
 
 from .config import taxonomy_of
@@ -141,12 +141,9 @@ def write_generated_pages(app: Sphinx) -> None:
     for path, text in wanted.items():
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
         # Whole or not at all: another build reading docs/ at the same time (make serve
         # beside make html, parallel test workers) never sees a half-written page.
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, path)
+        write_text_atomic(path, text)
         written += 1
     for stale in root.rglob("*.md") if root.exists() else ():
         if stale not in wanted:

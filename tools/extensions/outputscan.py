@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
+from tools.course.files import write_text_atomic
 from tools.course.reader import read_bytes
 from tools.course.safety import SAFE_SCHEMES, normalize_url
 from tools.course.sourcetree import (
@@ -328,10 +329,7 @@ class ScanCache:
         return cls(key, files)
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        partial.write_text(json.dumps({"key": self.key, "files": self.files}), encoding="utf-8")
-        os.replace(partial, path)
+        write_text_atomic(path, json.dumps({"key": self.key, "files": self.files}))
 
 
 def cache_key(inline_hashes: frozenset[str]) -> str:

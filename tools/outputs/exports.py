@@ -33,11 +33,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import html
-import os
 import sys
-import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -46,6 +44,7 @@ import genanki  # type: ignore[import-untyped]
 
 from tools.course import assessment, glossary
 from tools.course.assessment import Assessment, MarkScheme, Question, QuizItem
+from tools.course.files import write_atomic
 from tools.course.frontmatter import ARTICLES_DIR, FrontMatter
 from tools.course.gate import fails_closed, gate_bytes
 from tools.course.reader import Page, Problem, role_target
@@ -201,22 +200,6 @@ def load_courses(
 
 
 # -- writing safely -----------------------------------------------------------------------
-
-
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file beside *path*, renamed into place only when complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        write(temporary)
-        umask = os.umask(0)
-        os.umask(umask)
-        temporary.chmod(0o666 & ~umask)  # mkstemp makes it private; an export is shared
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def _stable_int(name: str) -> int:
