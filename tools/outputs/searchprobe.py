@@ -98,12 +98,28 @@ def first_query(browser: Any, base_url: str, page: str, query: str) -> FirstQuer
     context = browser.new_context()
     try:
         tab = context.new_page()
+        seen: list[str] = []  # what the page said, to name the cause when no result comes
+        tab.on("console", lambda m: seen.append(f"console {m.type}: {m.text}"))
+        tab.on("pageerror", lambda e: seen.append(f"page error: {e}"))
         tab.goto(base_url + page)
         tab.wait_for_load_state("networkidle")
         fetched: list[tuple[str, bytes]] = []
-        tab.on("response", lambda r: fetched.append((r.url, r.body() if r.ok else b"")))
+
+        def record(response: Any) -> None:
+            fetched.append((response.url, response.body() if response.ok else b""))
+            if not response.ok:
+                seen.append(f"HTTP {response.status}: {response.url}")
+
+        tab.on("response", record)
         type_query(tab, query)
-        tab.locator(".course-search-result").first.wait_for(timeout=60_000)
+        try:
+            tab.locator(".course-search-result").first.wait_for(timeout=60_000)
+        except Exception as error:
+            status = tab.locator(".course-search-status").all_inner_texts()
+            raise RuntimeError(
+                f"no search result for {query!r} on {page} within 60 s; "
+                f"status {status}, page log {seen}, fetched {[u for u, _ in fetched]}"
+            ) from error
         tab.wait_for_load_state("networkidle")
     finally:
         context.close()
