@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from tools.course.catalog import ArticleRecord, Catalog
@@ -71,3 +72,52 @@ def test_a_far_article_that_lists_this_one_is_not_suggested_back() -> None:
     ]
     assert related(records, "what-is-psychology") == []
     assert related(records, "classifying-disorders") == ["what-is-psychology"]
+
+
+def _every_candidate_ranked(catalog: Catalog, record: ArticleRecord, seen: set[str]) -> list[str]:
+    """The ranking rule as :meth:`Catalog.related` states it, applied to every candidate."""
+    keywords = {k.casefold() for k in record.keywords}
+    pool = [
+        c
+        for c in catalog.by_slug.values()
+        if c.slug not in seen
+        and catalog._adjacent(record, c)
+        and (
+            set(c.topics) & set(record.topics)
+            or (record.category is not None and c.category == record.category)
+            or keywords & {k.casefold() for k in c.keywords}
+        )
+    ]
+    return [c.slug for c in sorted(pool, key=lambda c: catalog._rank(record, c))]
+
+
+def test_narrowed_ranking_equals_ranking_every_candidate() -> None:
+    # The catalog ranks tier by tier (shared topics, category, level) so that it
+    # need not score a whole bucket; on random catalogs it must pick exactly
+    # what scoring every candidate picks.
+    rng = random.Random(13)
+    topics = [t.slug for t in TAXONOMY.topics]
+    for _ in range(60):
+        categories = rng.sample(TAXONOMY.categories, rng.randint(1, 6))
+        records = []
+        for i in range(rng.randint(2, 50)):
+            category = rng.choice([*categories, None])
+            records.append(
+                ArticleRecord(
+                    slug=f"a{i}",
+                    docname=f"articles/a{i}",
+                    title=rng.choice(["Alpha", "beta", "alpha"]) + str(rng.randint(0, 3)),
+                    summary="A page.",
+                    category=category.slug if category else None,
+                    level=category.level if category else rng.choice([None, "year-8"]),
+                    course=category.course if category else None,
+                    topics=tuple(rng.sample(topics[:6], rng.randint(0, 4))),
+                    keywords=tuple(rng.sample("abcdE", rng.randint(0, 3))),
+                )
+            )
+        catalog = Catalog(TAXONOMY, records)
+        for record in records:
+            seen = {record.slug, *(r.slug for r in rng.sample(records, rng.randint(0, 2)))}
+            for wanted in (1, 5, len(records)):
+                narrowed = [c.slug for c in catalog._best_scored(record, set(seen), wanted)]
+                assert narrowed == _every_candidate_ranked(catalog, record, seen)[:wanted]

@@ -13,6 +13,7 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import combinations as combos
 from typing import Protocol, TypeVar
 
 from .assessment import prerequisite_order
@@ -123,6 +124,23 @@ class Catalog:
                 self.by_keyword[kw].append(rec)
             for target in rec.related:
                 self.referenced_by[target].append(rec)
+        # The same buckets as slug sets, so ranking can narrow candidates with set
+        # operations (in C) instead of scoring a whole category or keyword bucket.
+        self._topic_members = _members(self.by_topic)
+        self._category_members = _members(self.by_category)
+        self._level_members = _members(self.by_level)
+        self._keyword_members = _members(self.by_keyword)
+        unlevelled = frozenset(r.slug for r in ordered if r.level is None)
+        self._within_a_step = {
+            level: unlevelled.union(
+                *(
+                    self._level_members.get(other, frozenset())
+                    for other, at in self._level_pos.items()
+                    if abs(at - pos) <= 1
+                )
+            )
+            for level, pos in self._level_pos.items()
+        }
         self._related_cache: dict[str, list[ArticleRecord]] = {}
         self._course_cache: dict[str, list[ArticleRecord]] = {}
 
@@ -230,21 +248,10 @@ class Catalog:
         # score; those related only by level come after them, same level first,
         # in title order, straight from the per-level lists. Nothing more than
         # one level step away is a candidate at all.
-        pool: dict[str, ArticleRecord] = {}
-        for topic in rec.topics:
-            pool.update((c.slug, c) for c in self.by_topic.get(topic, []))
-        if rec.category:
-            pool.update((c.slug, c) for c in self.by_category.get(rec.category, []))
-        for kw in _keywords(rec):
-            pool.update((c.slug, c) for c in self.by_keyword.get(kw, []))
-        scored = sorted(
-            (self._rank(rec, c), c)
-            for s, c in pool.items()
-            if s not in seen and self._adjacent(rec, c)
-        )
-        above = [c for _, c in scored]
+        above = self._best_scored(rec, seen, wanted)
         level_only: list[ArticleRecord] = []
         if len(above) < wanted and rec.level is not None:
+            shared = self._sharing(rec)[0]
             pos = self._level_pos[rec.level]
             same = self.by_level.get(rec.level, [])
             nearby = [
@@ -255,9 +262,64 @@ class Catalog:
             for cand in [*same, *heapq.merge(*nearby, key=self._title_key)]:
                 if len(above) + len(level_only) >= wanted:
                     break
-                if cand.slug not in seen and cand.slug not in pool:
+                if cand.slug not in seen and cand.slug not in shared:
                     level_only.append(cand)
         return (above + level_only)[:wanted]
+
+    def _sharing(self, rec: ArticleRecord) -> tuple[frozenset[str], list[frozenset[str]]]:
+        """Every article sharing a topic, the category or a keyword with *rec*; and,
+        at index t - 1, those sharing at least t of its topics."""
+        empty: frozenset[str] = frozenset()
+        topic_sets = [self._topic_members.get(t, empty) for t in dict.fromkeys(rec.topics)]
+        at_least = [
+            empty.union(*(c[0].intersection(*c[1:]) for c in combos(topic_sets, t)))
+            for t in range(1, len(topic_sets) + 1)
+        ]
+        shared = empty.union(
+            *at_least[:1],
+            self._category_members.get(rec.category or "", empty),
+            *(self._keyword_members.get(k, empty) for k in _keywords(rec)),
+        )
+        return shared, at_least
+
+    def _best_scored(self, rec: ArticleRecord, seen: set[str], wanted: int) -> list[ArticleRecord]:
+        """The *wanted* best of the scored candidates, in :meth:`_rank` order.
+
+        Equal to sorting every candidate by :meth:`_rank`, without scoring them
+        all: candidates fall into tiers by shared topics, then same category,
+        then same level (each tier a set operation), and only the tiers needed
+        to fill *wanted* places are ranked, by shared keywords and title. At
+        10,000 articles a category or keyword bucket holds hundreds of articles,
+        and scoring them for every article made related blocks quadratic.
+        """
+        empty: frozenset[str] = frozenset()
+        shared, at_least = self._sharing(rec)
+        allowed = self._within_a_step.get(rec.level, None) if rec.level else None
+        category = self._category_members.get(rec.category or "", empty)
+        level = self._level_members.get(rec.level or "", empty)
+        tiers = [
+            at_least[t - 1] - (at_least[t] if t < len(at_least) else empty)
+            for t in range(len(at_least), 0, -1)
+        ]
+        tiers.append(shared - at_least[0] if at_least else shared)
+        found: list[ArticleRecord] = []
+        for tier in tiers:
+            for part in (tier & category, tier - category):
+                for group in (part & level, part - level):
+                    if allowed is not None:
+                        group = group & allowed
+                    group = group.difference(seen)
+                    if not group:
+                        continue
+                    best = heapq.nsmallest(
+                        wanted - len(found),
+                        (self.by_slug[s] for s in group),
+                        key=lambda c: self._rank(rec, c),
+                    )
+                    found += best
+                    if len(found) >= wanted:
+                        return found
+        return found
 
     # --- similar categories --------------------------------------------------
 
@@ -332,6 +394,10 @@ class Catalog:
 def articles_count(n: int) -> str:
     """A count as readers see it on cards and in indexes: "1 article", "12 articles"."""
     return "1 article" if n == 1 else f"{n} articles"
+
+
+def _members(buckets: dict[str, list[ArticleRecord]]) -> dict[str, frozenset[str]]:
+    return {key: frozenset(r.slug for r in records) for key, records in buckets.items()}
 
 
 def _keywords(rec: ArticleRecord) -> set[str]:
