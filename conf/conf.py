@@ -27,9 +27,14 @@ SITE_URL = os.environ.get("COURSE_SITE_URL", "https://open-psychology-course.git
 #: Where the sources live, for "edit this page" links.
 REPOSITORY_URL = "https://github.com/open-psychology-course/course"
 
-# sphinxext-opengraph prints "matplotlib is not installed, social cards will not
-# be generated" when it is imported; social cards are off (ogp_social_cards
-# below), so import it once here with that notice swallowed.
+# Social cards are off (ogp_social_cards below). sphinxext-opengraph still imports
+# its card drawer, and with it matplotlib's pyplot (about a second, on every build,
+# even one with nothing to do), whenever matplotlib is installed, as it is for the
+# data figures. A None entry in sys.modules makes that import fail, which the
+# package handles as "no matplotlib": it prints a notice (swallowed here) and sets
+# create_social_card to None. pyproject.toml bounds the version;
+# tests/test_build_modes.py fails if the drawer is imported again.
+sys.modules.setdefault("sphinxext.opengraph._social_cards", None)  # type: ignore[assignment]
 with contextlib.redirect_stdout(io.StringIO()):
     import sphinxext.opengraph  # noqa: F401
 

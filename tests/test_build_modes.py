@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -185,6 +187,45 @@ def test_no_change_rebuild_writes_no_page(make_app: Any, tmp_path: Path) -> None
     assert rewritten == []
     assert "0 added, 0 changed, 0 removed" in again.status.getvalue()
     assert "no targets are out of date" in again.status.getvalue()
+
+
+def test_no_change_rebuild_computes_no_page_view(
+    make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At 10,000 pages computing every page's view is most of a no-change
+    # rebuild; one that read no page has nothing new to show. An edit after
+    # it is still seen everywhere (the next tests' incremental = fresh).
+    from tools.extensions import views
+
+    src = copy_root(tmp_path, "course")
+    build(make_app, src)
+    computed: list[str] = []
+    compute = views._compute
+    monkeypatch.setattr(
+        views, "_compute", lambda env, doc: computed.append(doc) or compute(env, doc)
+    )
+    build(make_app, src)
+    assert computed == []
+    page = src / "articles" / "working-memory.md"
+    page.write_text(page.read_text().replace("# Working Memory", "# Working Memory Again", 1))
+    app = build(make_app, src)
+    assert computed, "an edit recomputes the views"
+    assert differing_pages(app.outdir, fresh_build(make_app, src, tmp_path, "fresh").outdir) == []
+
+
+def test_opengraph_leaves_matplotlib_unloaded() -> None:
+    # conf.py keeps sphinxext-opengraph from importing its social-card drawer
+    # (and pyplot with it) on every build. If a new release moves the drawer,
+    # this names what to update.
+    probe = (
+        "import runpy, sys; runpy.run_path('conf/conf.py');"
+        "import sphinxext.opengraph as og;"
+        "assert og.create_social_card is None, 'opengraph still loads its social-card drawer';"
+        "assert 'matplotlib' not in sys.modules, 'conf.py imports matplotlib'"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def test_builds_are_reproducible(

@@ -19,6 +19,7 @@ import yaml
 from .frontmatter import ArticleMeta
 from .suggest import did_you_mean
 from .taxonomy import Taxonomy
+from .yamlnodes import compose
 
 #: The file's name, beside the taxonomy file.
 FILE = "sensitive-topics.yaml"
@@ -87,7 +88,7 @@ def load_care(path: str | Path, taxonomy: Taxonomy) -> Care:
         return Care()
     raw = path.read_bytes()
     try:
-        root = yaml.compose(raw.decode("utf-8"))
+        root = compose(raw.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise CareError(f"{path}: the file is not readable YAML: {exc}", path) from None
 

@@ -24,6 +24,7 @@ import yaml
 from .reader import FrontMatterBlock, Problem, find_front_matter, split_lines
 from .suggest import did_you_mean
 from .taxonomy import Taxonomy
+from .yamlnodes import LOADER
 
 __all__ = ["Problem"]
 
@@ -101,7 +102,7 @@ class ArticleMeta:
 
 
 #: libyaml's parser when PyYAML was built with it (ten times faster on a large site).
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LOADER = LOADER
 
 
 def read_front_matter(text: str) -> tuple[FrontMatter | None, list[Problem]]:

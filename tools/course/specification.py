@@ -22,6 +22,7 @@ import yaml
 from .frontmatter import ArticleMeta, Problem
 from .suggest import did_you_mean
 from .taxonomy import SLUG_RE, Taxonomy
+from .yamlnodes import compose
 
 #: Where the specification files live: this folder beside the taxonomy file.
 FOLDER = "specifications"
@@ -362,7 +363,7 @@ def load_specification(path: str | Path, taxonomy: Taxonomy) -> Specification:
             f"{path}: cannot read the specification file: {exc}", path
         ) from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1

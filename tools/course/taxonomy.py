@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from .suggest import did_you_mean
+from .yamlnodes import compose
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -330,7 +331,7 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
     except OSError as exc:
         raise TaxonomyError(f"{path}: cannot read the taxonomy file: {exc.strerror}") from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""

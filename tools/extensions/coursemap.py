@@ -26,7 +26,7 @@ from tools.course.frontmatter import ArticleMeta, is_article
 
 from .articles import META_KEY
 from .domain import course_domain
-from .views import CourseMap, page_view
+from .views import CourseMap, downloads_of, page_view
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -187,14 +187,23 @@ def add_downloads(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def copy_downloads(app: Sphinx, exception: BaseException | None) -> None:
-    """Every page's downloads into the site, whether or not its page was rewritten."""
+    """Every page's downloads into the site, whether or not its page was rewritten.
+
+    Read with the function the page views use (not the views themselves: a
+    build that rewrote no page computes none). A copy already there with the
+    source's size and time is left alone.
+    """
     if exception is not None or app.builder.format != "html":
         return
     for docname in sorted(app.env.found_docs):
-        for download in page_view(app.env, docname).downloads:
+        for download in downloads_of(app.env, docname):
             target = Path(app.outdir) / download.target
+            source = Path(download.path).stat()
+            there = target.stat() if target.is_file() else None
+            if there and (there.st_size, there.st_mtime_ns) == (source.st_size, source.st_mtime_ns):
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(download.path, target)
+            shutil.copy2(download.path, target)
 
 
 def _size(size: int) -> str:

@@ -129,9 +129,10 @@ class CourseDomain(Domain):
         "terms": {},  # docname -> glossary terms the page links to
         "listings": {},  # docname -> the page's listing placeholders, (kind, entry, what)
         "views": {},  # builder -> docname -> digest of what the page showed when last written
+        "views_outside": {},  # builder -> digest of the files views read (views.outside_inputs)
     }
     indices: ClassVar[list[type[Index]]] = [CategoryIndex, TopicIndex]
-    data_version = 4
+    data_version = 5
 
     @property
     def articles(self) -> dict[str, ArticleRecord]:

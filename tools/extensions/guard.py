@@ -23,7 +23,9 @@ the same ones); this module enforces them inside the build, each on its own:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
+import json
 import os
 import posixpath
 from pathlib import Path
@@ -38,6 +40,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from tools.course.files import write_text_atomic
 from tools.course.safety import (
     SAFE_SCHEMES,
     bib_field_problem,
@@ -93,13 +96,28 @@ def lock_down_settings(app: Sphinx) -> None:
     app.env.settings["file_insertion_enabled"] = False
 
 
+def _bib_problems_once(path: Path, cache: Path) -> list[tuple[int, str]]:
+    """:func:`bib_problems` of *path*, kept in *cache* by the file's digest: parsing the
+    bibliography takes most of a second, on every build, for a file that rarely changes."""
+    key = hashlib.sha256(path.read_bytes()).hexdigest()
+    with contextlib.suppress(OSError, ValueError):
+        kept = json.loads(cache.read_text(encoding="utf-8"))
+        if kept.get("digest") == key:
+            return [(int(line), str(message)) for line, message in kept["problems"]]
+    problems = bib_problems(path)
+    write_text_atomic(cache, json.dumps({"digest": key, "problems": problems}))
+    return problems
+
+
 def check_bibliography(app: Sphinx) -> None:
-    """Every link in the bibliography is checked like a page's links, at file:line."""
-    for bibfile in getattr(app.config, "bibtex_bibfiles", None) or []:
+    """Every link in the bibliography is checked like a page's links, at file:line
+    (on every build, so a problem is reported again until it is fixed)."""
+    for number, bibfile in enumerate(getattr(app.config, "bibtex_bibfiles", None) or []):
         path = Path(app.confdir, bibfile)
         if not path.is_file():
             continue  # sphinxcontrib-bibtex reports a missing file itself
-        for line, message in bib_problems(path):
+        cache = Path(app.doctreedir, f"course-bib-problems-{number}.json")
+        for line, message in _bib_problems_once(path, cache):
             logger.warning(
                 "%s; the link is not published",
                 message,

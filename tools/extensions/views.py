@@ -11,6 +11,8 @@ new cross-page feature reaches both or neither.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -149,7 +151,7 @@ ARTICLE_DOWNLOADS: tuple[tuple[str, str], ...] = (
 DOWNLOAD_FOLDERS = {"course": "_downloads/course", "article": "_downloads/article"}
 
 
-def _downloads(env: BuildEnvironment, docname: str) -> tuple[Download, ...]:
+def downloads_of(env: BuildEnvironment, docname: str) -> tuple[Download, ...]:
     generated = paths.parse_generated(docname)
     if generated is not None and generated[0] == Kind.COURSE:
         kind, slug, offered = "course", generated[1], COURSE_DOWNLOADS
@@ -167,6 +169,24 @@ def _downloads(env: BuildEnvironment, docname: str) -> tuple[Download, ...]:
                 found.append(Download(label, str(path), path.stat().st_size, target))
                 break
     return tuple(found)
+
+
+def outside_inputs(env: BuildEnvironment) -> str:
+    """A digest of what views read from outside the environment: the download files.
+
+    Everything else a view shows comes from the environment (or from data files
+    whose digest is an ``env`` config value, so a change re-reads every page).
+    :func:`downloads_of` is the one reader of files; when this digest is unchanged
+    and a build read no page, every view is what it was.
+    """
+    digest = hashlib.sha256()
+    for folder in env.config.course_downloads:
+        for root, dirs, files in os.walk(folder):
+            dirs.sort()
+            for name in sorted(files):
+                path = os.path.join(root, name)
+                digest.update(f"{path}\0{os.stat(path).st_size}\n".encode())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -485,7 +505,7 @@ def _compute(env: BuildEnvironment, docname: str) -> PageView:
         citations=_citations(env, docname),
         prerequisites=_prerequisites(catalog, docname),
         course_map=_course_map(catalog, docname),
-        downloads=_downloads(env, docname),
+        downloads=downloads_of(env, docname),
         specification=specification_view(env, docname),
     )
 
