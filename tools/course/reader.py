@@ -124,6 +124,7 @@ _HTML_START = re.compile(
     r"<(?:[A-Za-z][A-Za-z0-9-]*(?=[\s/>]|$)|/[A-Za-z][A-Za-z0-9-]*\s*>|!--|\?|![A-Za-z]|!\[CDATA\[)"
 )
 _SPLIT = re.compile(r"\r\n|\r|\n")
+_NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True)
@@ -591,7 +592,7 @@ class _Walker:
             base_line if base_line is not None else (token.map[0] if token.map else 0) + offset + 1
         )
         source = token.content
-        breaks = [i for i, c in enumerate(source) if c == "\n"]
+        breaks = [m.start() for m in _NEWLINE.finditer(source)]
 
         def line_of(child: Token) -> int:
             pos = child.meta.get("course_pos")

@@ -17,8 +17,12 @@ results in place while the reader types, from a Pagefind index in
 - ``pagefind/course-words.json`` holds the words of titles and glossary terms
   (for "Did you mean ...?", fetched only when a query finds little), and
   ``pagefind/course-filters.json`` the labels of the filters' values.
-- The index is rebuilt from every written page each time (about a second for
-  the course), so an incremental build leaves the same files as a fresh one.
+- Pagefind reads a search copy of each page, not the page: the marked content
+  alone, written beside the doctrees when the page is written (a site page
+  repeats the theme's header and navigation, which at 1,000 articles is
+  two-thirds of its bytes, and Pagefind would parse them only to skip them).
+- The index is rebuilt from every page's search copy whenever one changed, so
+  an incremental build leaves the same files as a fresh one.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
 from tools.course import paths
+from tools.course.files import write_text_atomic
 from tools.course.taxonomy import Kind
 
 from .config import taxonomy_of
@@ -55,6 +60,8 @@ logger = logging.getLogger(__name__)
 
 #: Where the index goes, inside the HTML output.
 INDEX_DIR = "pagefind"
+#: Where each page's search copy is kept, inside the doctree folder (the build's cache).
+COPIES_DIR = "course-search-pages"
 WORDS = "course-words.json"
 FILTERS = "course-filters.json"
 #: Parts of a page that are not its text: trails, related and "similar"
@@ -135,8 +142,10 @@ def mark_page(
     """Mark the page's content for the index, with its metadata and filters."""
     if doctree is None or "body" not in context:
         return
+    copy = search_copy(app, pagename)
     facets = _facets(app.env, pagename)
     if facets is None:
+        copy.unlink(missing_ok=True)
         return
     kind, values = facets
     marks = [("meta", f"kind:{kind}")]
@@ -158,6 +167,21 @@ def mark_page(
         context["body"] = body[:start] + opening + hidden + body[end:]
     else:
         context["body"] = f"<div data-pagefind-body{weight}>{hidden}{body}</div>"
+    title = re.sub(r"<[^>]*>", "", context.get("title", ""))  # markup already escaped
+    write_text_atomic(
+        copy,
+        f'<!DOCTYPE html><html lang="{app.config.language or "en"}"><head><meta charset="utf-8">'
+        f"<title>{title}</title></head><body>{context['body']}</body></html>\n",
+    )
+
+
+def search_copy(app: Sphinx, pagename: str) -> Path:
+    """Where the search copy of *pagename* goes: the page's own path under :data:`COPIES_DIR`,
+    so the URL Pagefind records for it is the page's."""
+    builder = app.builder
+    assert isinstance(builder, StandaloneHTMLBuilder)
+    page = Path(builder.get_outfilename(pagename)).relative_to(app.outdir)
+    return Path(app.doctreedir, COPIES_DIR, page)
 
 
 def allow_wasm(
@@ -280,8 +304,9 @@ class PagefindService:
         self.process.wait(timeout=30)
 
 
-def write_index(site: Path, records: list[dict[str, Any]]) -> int:
-    """Index the marked pages of *site* and *records* into ``site/pagefind``; the record count."""
+def write_index(site: Path, records: list[dict[str, Any]], output: Path | None = None) -> int:
+    """Index the marked pages under *site* and *records* into *output* (``site/pagefind``
+    unless given); the record count."""
     service = PagefindService()
     try:
         config = {"exclude_selectors": list(EXCLUDED), "force_language": "en"}
@@ -294,7 +319,13 @@ def write_index(site: Path, records: list[dict[str, Any]]) -> int:
             ]
         )
         service.ask(
-            [{"type": "WriteFiles", "index_id": index, "output_path": str(site / INDEX_DIR)}]
+            [
+                {
+                    "type": "WriteFiles",
+                    "index_id": index,
+                    "output_path": str(output or site / INDEX_DIR),
+                }
+            ]
         )
     finally:
         service.close()
@@ -302,12 +333,12 @@ def write_index(site: Path, records: list[dict[str, Any]]) -> int:
 
 
 def _inputs_digest(pages: list[Path], records: list[dict[str, Any]]) -> str:
-    """What the index is made from: the documents' pages (by size and time written) and records.
+    """What the index is made from: the pages' search copies (by size and time written) and
+    the records.
 
-    The build rewrites a page only when it changed, so an unchanged digest
-    means Pagefind would write the same index again. Sphinx's own finish-up
-    pages (search, general index), rewritten every time, carry no
-    ``data-pagefind-body`` and are not indexed, so they are not counted.
+    A copy is written only with its page, and the build rewrites a page only
+    when it changed, so an unchanged digest means Pagefind would write the
+    same index again.
     """
     digest = hashlib.sha256(json.dumps(records, sort_keys=True).encode("utf-8"))
     for page in pages:
@@ -325,9 +356,11 @@ def build_index(app: Sphinx, exception: BaseException | None) -> None:
     target = site / INDEX_DIR
     records = _glossary_records(app.env, app.builder)
     stamp = Path(app.doctreedir) / "course-search-index.txt"
-    builder = app.builder
-    assert isinstance(builder, StandaloneHTMLBuilder)
-    pages = [Path(builder.get_outfilename(d)) for d in sorted(app.env.all_docs)]
+    copies = Path(app.doctreedir, COPIES_DIR)
+    pages = [search_copy(app, d) for d in sorted(app.env.all_docs)]
+    kept = set(pages)
+    for old in [p for p in copies.rglob("*.html") if p not in kept]:
+        old.unlink()  # a deleted page's copy: the index must not list it
     digest = _inputs_digest(pages, records)
     complete = (target / "pagefind-entry.json").is_file() and (target / FILTERS).is_file()
     if complete and stamp.is_file() and stamp.read_text(encoding="utf-8") == digest:
@@ -336,7 +369,8 @@ def build_index(app: Sphinx, exception: BaseException | None) -> None:
     stamp.unlink(missing_ok=True)
     shutil.rmtree(target, ignore_errors=True)  # no shard of an older index stays behind
     try:
-        count = write_index(site, records)
+        copies.mkdir(parents=True, exist_ok=True)
+        count = write_index(copies, records, target)
     except (OSError, RuntimeError, ValueError) as error:  # Sphinx's search.html still works
         logger.warning(
             "the search index was not written (%s); search falls back to search.html",
