@@ -143,6 +143,9 @@ class Catalog:
         }
         self._related_cache: dict[str, list[ArticleRecord]] = {}
         self._course_cache: dict[str, list[ArticleRecord]] = {}
+        self._category_cache: dict[str, list[ArticleRecord]] = {}
+        self._counts: dict[tuple[str, str], int] = {}
+        self._places: dict[str, dict[str, int]] = {}
 
     @staticmethod
     def _title_key(rec: ArticleRecord) -> tuple[str, str]:
@@ -152,8 +155,10 @@ class Catalog:
 
     def in_category(self, slug: str) -> list[ArticleRecord]:
         """A category's articles in teaching order (see :func:`teaching_order`)."""
-        course = self.taxonomy.category(slug).course
-        return [r for r in self.in_course(course) if r.category == slug]
+        if slug not in self._category_cache:
+            course = self.taxonomy.category(slug).course
+            self._category_cache[slug] = [r for r in self.in_course(course) if r.category == slug]
+        return self._category_cache[slug]
 
     def in_topic(self, slug: str) -> list[ArticleRecord]:
         """A topic's articles in course order (level first), then by title."""
@@ -171,7 +176,20 @@ class Catalog:
             )
         return self._course_cache[slug]
 
+    def place_in_course(self, course: str, docname: str) -> int | None:
+        """Where an article stands in its course's teaching order (for previous/next)."""
+        if course not in self._places:
+            self._places[course] = {r.docname: n for n, r in enumerate(self.in_course(course))}
+        return self._places[course].get(docname)
+
     def count(self, kind: str, slug: str) -> int:
+        """How many articles a taxonomy entry has (asked for by every similar-categories block)."""
+        key = (kind, slug)
+        if key not in self._counts:
+            self._counts[key] = self._count(kind, slug)
+        return self._counts[key]
+
+    def _count(self, kind: str, slug: str) -> int:
         if kind == "category":
             return len(self.in_category(slug))
         if kind == "topic":

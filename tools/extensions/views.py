@@ -151,7 +151,29 @@ ARTICLE_DOWNLOADS: tuple[tuple[str, str], ...] = (
 DOWNLOAD_FOLDERS = {"course": "_downloads/course", "article": "_downloads/article"}
 
 
+def _download_files(env: BuildEnvironment) -> dict[str, dict[str, int]]:
+    """Every file under each ``course_downloads`` folder (path inside it -> size), listed once
+    per build: the views' one input outside the environment."""
+    listed: dict[str, dict[str, int]] = {}
+    for folder in env.config.course_downloads:
+        files: dict[str, int] = {}
+        for root, dirs, names in os.walk(folder):
+            dirs.sort()
+            for name in sorted(names):
+                path = os.path.join(root, name)
+                if os.path.isfile(path):
+                    files[Path(path).relative_to(folder).as_posix()] = os.stat(path).st_size
+        listed[folder] = files
+    return listed
+
+
+_DOWNLOAD_FILES: BuildCache[dict[str, dict[str, int]]] = BuildCache(
+    "download files", _download_files
+)
+
+
 def downloads_of(env: BuildEnvironment, docname: str) -> tuple[Download, ...]:
+    """What a course or article page offers for download, from the first folder that has it."""
     generated = paths.parse_generated(docname)
     if generated is not None and generated[0] == Kind.COURSE:
         kind, slug, offered = "course", generated[1], COURSE_DOWNLOADS
@@ -159,14 +181,15 @@ def downloads_of(env: BuildEnvironment, docname: str) -> tuple[Download, ...]:
         kind, slug, offered = "article", paths.article_slug(docname), ARTICLE_DOWNLOADS
     else:
         return ()
+    listed = _DOWNLOAD_FILES.get(env)
     found = []
     for pattern, label in offered:
         name = pattern.format(slug=slug)
         for folder in env.config.course_downloads:
-            path = Path(folder) / name
-            if path.is_file():
-                target = f"{DOWNLOAD_FOLDERS[kind]}/{path.name}"
-                found.append(Download(label, str(path), path.stat().st_size, target))
+            size = listed[folder].get(name)
+            if size is not None:
+                target = f"{DOWNLOAD_FOLDERS[kind]}/{Path(name).name}"
+                found.append(Download(label, str(Path(folder, name)), size, target))
                 break
     return tuple(found)
 
@@ -176,17 +199,10 @@ def outside_inputs(env: BuildEnvironment) -> str:
 
     Everything else a view shows comes from the environment (or from data files
     whose digest is an ``env`` config value, so a change re-reads every page).
-    :func:`downloads_of` is the one reader of files; when this digest is unchanged
-    and a build read no page, every view is what it was.
+    :func:`downloads_of` reads files only through the listing digested here;
+    when it is unchanged and a build read no page, every view is what it was.
     """
-    digest = hashlib.sha256()
-    for folder in env.config.course_downloads:
-        for root, dirs, files in os.walk(folder):
-            dirs.sort()
-            for name in sorted(files):
-                path = os.path.join(root, name)
-                digest.update(f"{path}\0{os.stat(path).st_size}\n".encode())
-    return digest.hexdigest()
+    return hashlib.sha256(repr(_DOWNLOAD_FILES.get(env)).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -400,9 +416,10 @@ def _neighbours(env: BuildEnvironment, docname: str) -> tuple[Link | None, Link 
     rel = relations(env).get(docname, [None, None, None])
     record = course_domain(env).articles.get(docname) if is_article(docname) else None
     if record is not None and record.course:
-        ordered = catalog_of(env).in_course(record.course)
-        at = [r.docname for r in ordered].index(docname) if record in ordered else -1
-        if at >= 0:
+        catalog = catalog_of(env)
+        ordered = catalog.in_course(record.course)
+        at = catalog.place_in_course(record.course, docname)
+        if at is not None:
             taxonomy = taxonomy_of(env)
 
             def link(other: ArticleRecord) -> Link:
