@@ -9,12 +9,9 @@ handouts as the text pdftotext gives of each edition.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import copy_root
+from tools.outputs.searchprobe import served
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -301,20 +299,10 @@ def test_instructor_pdf_has_mark_schemes_and_the_coverage_table(pdfs: dict[str, 
 
 
 @pytest.fixture(scope="module")
-def base_url(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def base_url(site: Path) -> Iterator[str]:
     """The site served under /course/, as on the real host."""
-    root = tmp_path_factory.mktemp("served")
-    (root / "course").symlink_to(site, target_is_directory=True)
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/course/"
-    server.shutdown()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    with served(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

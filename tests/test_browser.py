@@ -6,18 +6,17 @@ Checker's figures go to build/reports/ (axe-core runs in test_accessibility.py).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
 import subprocess
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tools.outputs.searchprobe import served
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -61,21 +60,8 @@ def base_url(real_site: tuple[Any, Path]) -> Iterator[str]:
     done, html = real_site
     assert done.returncode == 0, done.stderr[-2000:]
     # Served under /course/, as on the real host, so the 404 page's absolute links work.
-    root = html.parent / "served"
-    root.mkdir(exist_ok=True)
-    if not (root / "course").exists():
-        (root / "course").symlink_to(html, target_is_directory=True)
-    handler = functools.partial(QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/course/"
-    server.shutdown()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    with served(html) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

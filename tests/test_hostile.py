@@ -22,7 +22,6 @@ folder holding a token that must never reach any output).
 from __future__ import annotations
 
 import contextlib
-import functools
 import html
 import http.server
 import os
@@ -44,6 +43,7 @@ from helpers import copy_root, warnings
 from tools.course.safety import SAFE_SCHEMES, normalize_url
 from tools.course.sourcetree import symlink_problems
 from tools.course.taxonomy import load_taxonomy
+from tools.outputs.searchprobe import served
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 CHROMIUM = "/usr/bin/chromium"
@@ -500,23 +500,6 @@ def test_printing_reads_no_file_outside_the_build_and_makes_no_request(tmp_path:
 BROWSER_CASES = sorted(name for name, case in CASES.items() if case.browser)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def served(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-
-
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
@@ -649,7 +632,7 @@ def layer_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     with contextlib.ExitStack() as stack:
         for layer in LAYERS:
             planted, outdir = build_layer(tmp_path_factory.mktemp(layer), layer)
-            sites[layer] = (planted, outdir, stack.enter_context(served(outdir)))
+            sites[layer] = (planted, outdir, stack.enter_context(served(outdir, prefix="")))
         yield sites
 
 
@@ -742,5 +725,5 @@ def test_the_browser_probe_sees_a_dialog_when_one_opens(chromium: Any, tmp_path:
         "</article></body></html>",
         encoding="utf-8",
     )
-    with served(tmp_path) as base:
+    with served(tmp_path, prefix="") as base:
         assert sorted(set(dialogs_when_used(chromium, base + "p.html"))) == ["1", "2"]

@@ -9,11 +9,8 @@ with no request to another site.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +24,7 @@ from tools.course.sourcetree import (
     symlink_problems,
     undecodable_pages,
 )
+from tools.outputs.searchprobe import served
 
 CHROMIUM = "/usr/bin/chromium"
 THEME_SCRIPT = (
@@ -292,19 +290,11 @@ def test_pages_that_are_not_utf8_are_found(tmp_path: Path) -> None:
 # -- the site still works under the policy ------------------------------------------------
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def site_url(make_app: Callable[..., Any], tmp_path: Path) -> Iterator[str]:
     app = build(make_app, copy_root(tmp_path, "course"))
-    handler = functools.partial(_Quiet, directory=str(app.outdir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with served(Path(app.outdir), prefix="") as url:
+        yield url
 
 
 @pytest.mark.slow

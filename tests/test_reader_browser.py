@@ -7,17 +7,15 @@ diagram and an open definition, go to build/screenshots/.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_browser import CHROMIUM, QuietHandler, base_url, browser  # noqa: F401 (fixtures)
+from test_browser import CHROMIUM, base_url, browser  # noqa: F401 (fixtures)
 
 from helpers import build, copy_root
+from tools.outputs.searchprobe import served
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 ARTICLE = "articles/multi-store-model-of-memory.html"
@@ -220,21 +218,6 @@ def test_glossary_filter_letters_bold_terms_and_no_old_highlight(
     context.close()
 
 
-def served(folder: Path, prefix: str) -> tuple[http.server.ThreadingHTTPServer, str]:
-    root = folder.parent / f"served{prefix.replace('/', '-')}"
-    root.mkdir(exist_ok=True)
-    mount = root / prefix.strip("/") if prefix.strip("/") else root
-    if mount != root:
-        mount.symlink_to(folder, target_is_directory=True)
-    else:
-        root.rmdir()
-        root.symlink_to(folder, target_is_directory=True)
-    handler = functools.partial(QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-
-
 @pytest.fixture(params=["/", "/course/"])
 def not_found_site(request: Any, make_app: Any, tmp_path: Path) -> Iterator[str]:
     prefix = str(request.param)
@@ -244,9 +227,8 @@ def not_found_site(request: Any, make_app: Any, tmp_path: Path) -> Iterator[str]
             f'\nextensions.append("notfound.extension")\nnotfound_urls_prefix = "{prefix}"\n'
         )
     app = build(make_app, src)
-    server, url = served(Path(app.outdir), prefix)
-    yield url
-    server.shutdown()
+    with served(Path(app.outdir), prefix) as url:
+        yield url
 
 
 def test_404_links_and_search_work_on_a_phone_from_root_or_sub_path(

@@ -34,15 +34,22 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def served(site: Path) -> Iterator[str]:
-    """Serve *site* over HTTP under ``/course/``; the site's base URL."""
+def served(site: Path, prefix: str = PREFIX) -> Iterator[str]:
+    """Serve *site* over HTTP under ``/<prefix>/`` (``/course/`` as hosted, ``""`` for the
+    server's root); the site's base URL. Tests that serve a built site use this one server.
+    """
+    mount = prefix.strip("/")
     with tempfile.TemporaryDirectory(prefix="served-") as root:
-        (Path(root) / PREFIX).symlink_to(site.resolve(), target_is_directory=True)
-        handler = functools.partial(_QuietHandler, directory=root)
+        if mount:
+            (Path(root) / mount).parent.mkdir(parents=True, exist_ok=True)
+            (Path(root) / mount).symlink_to(site.resolve(), target_is_directory=True)
+        top = root if mount else str(site.resolve())
+        handler = functools.partial(_QuietHandler, directory=top)
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
-            yield f"http://127.0.0.1:{server.server_address[1]}/{PREFIX}/"
+            base = f"http://127.0.0.1:{server.server_address[1]}/"
+            yield f"{base}{mount}/" if mount else base
         finally:
             server.shutdown()
             server.server_close()
