@@ -287,6 +287,24 @@ def test_pages_that_are_not_utf8_are_found(tmp_path: Path) -> None:
     assert undecodable_pages(docs) == [docs / "latin.md"]
 
 
+def test_pages_found_clean_are_read_again_only_when_they_change(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "fine.md").write_text("# Café\n", encoding="utf-8")
+    (docs / "latin.md").write_bytes("# Caf\xe9\n".encode("latin-1"))
+    known: dict[str, list[int]] = {}
+    assert undecodable_pages(docs, known=known) == [docs / "latin.md"]
+    assert list(known) == ["fine.md"]
+    # A page known clean at its size and time is not read again ...
+    stat = (docs / "latin.md").stat()
+    assumed = {**known, "latin.md": [stat.st_mtime_ns, stat.st_size]}
+    assert undecodable_pages(docs, known=assumed) == []
+    # ... and one that changed is, whatever it was before.
+    (docs / "fine.md").write_bytes("# Caf\xe9 au lait\n".encode("latin-1"))
+    assert undecodable_pages(docs, known=known) == [docs / "fine.md", docs / "latin.md"]
+    assert known == {}
+
+
 # -- the site still works under the policy ------------------------------------------------
 
 

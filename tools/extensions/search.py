@@ -40,7 +40,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
 from tools.course import paths
@@ -178,10 +177,14 @@ def mark_page(
 def search_copy(app: Sphinx, pagename: str) -> Path:
     """Where the search copy of *pagename* goes: the page's own path under :data:`COPIES_DIR`,
     so the URL Pagefind records for it is the page's."""
-    builder = app.builder
-    assert isinstance(builder, StandaloneHTMLBuilder)
-    page = Path(builder.get_outfilename(pagename)).relative_to(app.outdir)
-    return Path(app.doctreedir, COPIES_DIR, page)
+    return Path(_copy_path(app, pagename))
+
+
+def _copy_path(app: Sphinx, pagename: str) -> str:
+    # A string, as the HTML builder's get_output_path makes it (outdir / name + suffix):
+    # at 10,000 pages, Path objects for every copy were a second of a no-change rebuild.
+    suffix: str = getattr(app.builder, "out_suffix", ".html")  # HTML builders have one
+    return os.path.join(app.doctreedir, COPIES_DIR, pagename + suffix)
 
 
 def allow_wasm(
@@ -332,7 +335,7 @@ def write_index(site: Path, records: list[dict[str, Any]], output: Path | None =
     return int(added[0]["page_count"]) + len(records)
 
 
-def _inputs_digest(pages: list[Path], records: list[dict[str, Any]]) -> str:
+def _inputs_digest(pages: list[str], records: list[dict[str, Any]]) -> str:
     """What the index is made from: the pages' search copies (by size and time written) and
     the records.
 
@@ -342,8 +345,11 @@ def _inputs_digest(pages: list[Path], records: list[dict[str, Any]]) -> str:
     """
     digest = hashlib.sha256(json.dumps(records, sort_keys=True).encode("utf-8"))
     for page in pages:
-        stat = page.stat() if page.is_file() else None
-        stamp = f"{stat.st_mtime_ns}\0{stat.st_size}" if stat else "-"
+        try:
+            stat = os.stat(page)
+            stamp = f"{stat.st_mtime_ns}\0{stat.st_size}"
+        except FileNotFoundError:
+            stamp = "-"  # a page that is not indexed (search, genindex, glossary)
         digest.update(f"{page}\0{stamp}\n".encode())
     return digest.hexdigest()
 
@@ -357,10 +363,12 @@ def build_index(app: Sphinx, exception: BaseException | None) -> None:
     records = _glossary_records(app.env, app.builder)
     stamp = Path(app.doctreedir) / "course-search-index.txt"
     copies = Path(app.doctreedir, COPIES_DIR)
-    pages = [search_copy(app, d) for d in sorted(app.env.all_docs)]
+    pages = [_copy_path(app, d) for d in sorted(app.env.all_docs)]
     kept = set(pages)
-    for old in [p for p in copies.rglob("*.html") if p not in kept]:
-        old.unlink()  # a deleted page's copy: the index must not list it
+    for folder, _, names in os.walk(copies):
+        for name in names:
+            if os.path.join(folder, name) not in kept:
+                os.unlink(os.path.join(folder, name))  # a deleted page's: not to be listed
     digest = _inputs_digest(pages, records)
     complete = (target / "pagefind-entry.json").is_file() and (target / FILTERS).is_file()
     if complete and stamp.is_file() and stamp.read_text(encoding="utf-8") == digest:
