@@ -100,6 +100,16 @@ def type_query(tab: Any, text: str) -> None:
     box.press_sequentially(text)
 
 
+def _body(response: Any) -> bytes:
+    """What the browser received; nothing for a failed or cancelled request."""
+    if not response.ok:
+        return b""
+    try:
+        return bytes(response.body())
+    except Exception:  # Playwright's Error: the body is gone (request cancelled)
+        return b""
+
+
 def first_query(browser: Any, base_url: str, page: str, query: str) -> FirstQuery:
     """Open *page* of the served site, type *query*: what the browser fetched for it."""
     context = browser.new_context()
@@ -110,24 +120,24 @@ def first_query(browser: Any, base_url: str, page: str, query: str) -> FirstQuer
         tab.on("pageerror", lambda e: seen.append(f"page error: {e}"))
         tab.goto(base_url + page)
         tab.wait_for_load_state("networkidle")
-        fetched: list[tuple[str, bytes]] = []
-
-        def record(response: Any) -> None:
-            fetched.append((response.url, response.body() if response.ok else b""))
-            if not response.ok:
-                seen.append(f"HTTP {response.status}: {response.url}")
-
-        tab.on("response", record)
+        responses: list[Any] = []
+        # Bodies are read once a result shows, not in the event handler: a request the
+        # page cancelled as the reader typed on has no body to read, and an error raised
+        # inside a handler surfaces far from its cause (a bench run once timed out here).
+        tab.on("response", lambda response: responses.append(response))
         type_query(tab, query)
         try:
             tab.locator(".course-search-result").first.wait_for(timeout=60_000)
         except Exception as error:
             status = tab.locator(".course-search-status").all_inner_texts()
+            failed = [f"HTTP {r.status}: {r.url}" for r in responses if not r.ok]
             raise RuntimeError(
                 f"no search result for {query!r} on {page} within 60 s; "
-                f"status {status}, page log {seen}, fetched {[u for u, _ in fetched]}"
+                f"status {status}, page log {seen + failed}, "
+                f"fetched {[r.url for r in responses]}"
             ) from error
         tab.wait_for_load_state("networkidle")
+        fetched = [(r.url, _body(r)) for r in responses]
     finally:
         context.close()
     return FirstQuery({url.removeprefix(base_url): body for url, body in fetched})
