@@ -53,6 +53,40 @@ def test_sidebar_follows_taxonomy_order(site: Any) -> None:
     assert positions == sorted(positions), links
 
 
+def test_a_large_category_lists_the_articles_around_the_page_then_all_of_them(
+    make_app: Any, tmp_path: Path
+) -> None:
+    from tools.extensions.navigation import CATEGORY_WINDOW
+
+    extra = CATEGORY_WINDOW + 6
+    files = {
+        f"articles/extra-{i:02d}.md": (
+            f"---\ncategory: junior-basics\nsummary: Extra page {i}.\norder: {i + 10}\n---\n\n"
+            f"# Extra {i:02d}\n\nText.\n"
+        )
+        for i in range(extra)
+    }
+    app = build(make_app, copy_root(tmp_path, "course", files=files))
+    every = f"All {extra + 2} articles in Basics"  # the category as the sidebar names it
+    middle = sidebar_links(app, "articles/extra-15.html")
+    listed = [t for t in middle if t.startswith("Extra ")]
+    assert len(listed) == CATEGORY_WINDOW and "Extra 15" in listed
+    assert middle[middle.index(listed[-1]) + 1] == every  # the link to all follows the window
+    nav = soup(app, "articles/extra-15.html").select_one(".sidebar-tree")
+    assert nav is not None
+    link = next(a for a in nav.select("a.reference") if a.get_text(strip=True) == every)
+    assert link["href"] == "../browse/categories/junior-basics.html"
+    # Teaching order puts the extras (with `order`) first. The category page lists the
+    # first articles; an article near the end sees the end of the list.
+    first = sidebar_links(app, "browse/categories/junior-basics.html")
+    assert "Extra 00" in first and "Remembering Things" not in first and every in first
+    last = sidebar_links(app, f"articles/extra-{extra - 1:02d}.html")
+    assert "Remembering Things" in last and "Extra 00" not in last and every in last
+    # Small categories list every article and no link to all.
+    small = sidebar_links(app, "articles/working-memory.html")
+    assert "Working Memory" in small and not any(" articles in " in t for t in small)
+
+
 def test_article_lands_under_its_category(site: Any) -> None:
     page = soup(site, "browse/categories/junior-basics.html")
     cards = [c.get_text(" ", strip=True) for c in page.select("article .course-card")]

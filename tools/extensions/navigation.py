@@ -6,7 +6,11 @@ a level is one edit of the taxonomy file.
 
 The sidebar lists every level, course and category, expands the current
 page's ancestors, and lists the articles of the current category only (its
-category page lists them all anyway). The tree is collected once per build
+category page lists them all anyway): at most :data:`CATEGORY_WINDOW` of
+them, the ones around the current page, then a link to all of them. A
+category of a 10,000-article course holds hundreds of articles; listed whole
+on each of its pages they made the page grow with the site and every build
+translate them once per page. The tree is collected once per build
 from the toctrees Sphinx already holds; each page then renders its own
 small view of it, so the cost of a page and the size of its HTML do not
 grow with the number of articles. Furo's own navigation would resolve the
@@ -42,6 +46,10 @@ if TYPE_CHECKING:
 #: The icon furo's own sidebar puts in each branch's label (furo/navigation.py); an SVG
 #: symbol furo's page template defines. Checked by tests/test_site.py.
 FURO_EXPAND_ICON = '<span class="icon"><svg><use href="#svg-arrow-right"></use></svg></span>'
+
+
+#: How many of the current category's articles the sidebar lists.
+CATEGORY_WINDOW = 25
 
 
 class CourseTocTree(TocTree):
@@ -82,6 +90,7 @@ class NavTree:
         self._shared: tuple[tuple[str, str], ...] | None = None
         self._translated: dict[tuple[str, str, int, str], str] = {}
         self._writer: HTML5Translator | None = None
+        self._places: dict[str, dict[str, int]] = {}
         seen: set[str] = set()
         root = env.config.root_doc
         self.sections = [
@@ -132,6 +141,19 @@ class NavTree:
             walk(section.entries)
         return tuple(out)
 
+    def window(self, node: NavNode, pagename: str) -> list[NavNode]:
+        """The articles of category *node* the sidebar of *pagename* lists: all of them up
+        to :data:`CATEGORY_WINDOW`, else that many around the page (the first on any
+        other page of the category, such as the category page itself)."""
+        children = node.children
+        if len(children) <= CATEGORY_WINDOW:
+            return children
+        if node.docname not in self._places:
+            self._places[node.docname] = {c.docname: n for n, c in enumerate(children)}
+        at = self._places[node.docname].get(pagename, 0)
+        start = min(max(0, at - CATEGORY_WINDOW // 2), len(children) - CATEGORY_WINDOW)
+        return children[start : start + CATEGORY_WINDOW]
+
     def view(self, pagename: str) -> tuple[Any, ...]:
         """What of the tree this page's sidebar shows, for the which-pages-changed check."""
         if self._shared is None:
@@ -141,7 +163,8 @@ class NavTree:
         for docname in current:
             node = self._by_docname.get(docname)
             if node and node.children and is_article(node.children[0].docname):
-                shown.append(tuple((c.docname, c.title) for c in node.children))
+                listed = tuple((c.docname, c.title) for c in self.window(node, pagename))
+                shown.append((docname, len(node.children), listed))
         return self._shared, tuple(sorted(shown))
 
     def render(self, pagename: str, builder: Builder) -> str:
@@ -195,8 +218,9 @@ class NavTree:
         self, node: NavNode, depth: int, pagename: str, current: set[str], builder: Builder
     ) -> nodes.list_item:
         children = node.children
-        if children and is_article(children[0].docname) and node.docname not in current:
-            children = []  # only the current category lists its articles
+        articles = bool(children) and is_article(children[0].docname)
+        if articles:  # only the current category lists its articles
+            children = self.window(node, pagename) if node.docname in current else []
         is_current = node.docname in current
         item = nodes.list_item(classes=[f"toctree-l{depth}"])
         uri = builder.get_relative_uri(pagename, node.docname)
@@ -211,7 +235,20 @@ class NavTree:
             item["classes"].append("has-children")
             box = "toctree-checkbox-" + re.sub(r"[^A-Za-z0-9_-]", "-", node.docname)
             item += nav_toggle(ids=[box], box=box, title=node.title, checked=is_current)
-            item += self._list(children, depth + 1, pagename, current, builder)
+            listed = self._list(children, depth + 1, pagename, current, builder)
+            if articles and len(children) < len(node.children):
+                every = nodes.reference(
+                    "",
+                    f"All {len(node.children)} articles in {node.title}",
+                    internal=True,
+                    refuri=uri,
+                )
+                listed += nodes.list_item(
+                    "",
+                    addnodes.compact_paragraph("", "", every),
+                    classes=[f"toctree-l{depth + 1}", "course-nav-all"],
+                )
+            item += listed
         return item
 
 
