@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations as combos
 from typing import Protocol, TypeVar
@@ -269,7 +269,7 @@ class Catalog:
         above = self._best_scored(rec, seen, wanted)
         level_only: list[ArticleRecord] = []
         if len(above) < wanted and rec.level is not None:
-            shared = self._sharing(rec)[0]
+            shared = self._sharing(rec)
             pos = self._level_pos[rec.level]
             same = self.by_level.get(rec.level, [])
             nearby = [
@@ -284,21 +284,31 @@ class Catalog:
                     level_only.append(cand)
         return (above + level_only)[:wanted]
 
-    def _sharing(self, rec: ArticleRecord) -> tuple[frozenset[str], list[frozenset[str]]]:
-        """Every article sharing a topic, the category or a keyword with *rec*; and,
-        at index t - 1, those sharing at least t of its topics."""
+    def _topic_tiers(self, rec: ArticleRecord) -> list[frozenset[str]]:
+        """At index t - 1, the articles sharing at least t of *rec*'s topics."""
         empty: frozenset[str] = frozenset()
         topic_sets = [self._topic_members.get(t, empty) for t in dict.fromkeys(rec.topics)]
-        at_least = [
+        return [
             empty.union(*(c[0].intersection(*c[1:]) for c in combos(topic_sets, t)))
             for t in range(1, len(topic_sets) + 1)
         ]
-        shared = empty.union(
-            *at_least[:1],
+
+    def _sharing(self, rec: ArticleRecord) -> frozenset[str]:
+        """Every article sharing a topic, the category or a keyword with *rec*."""
+        empty: frozenset[str] = frozenset()
+        return empty.union(
+            *(self._topic_members.get(t, empty) for t in rec.topics),
             self._category_members.get(rec.category or "", empty),
             *(self._keyword_members.get(k, empty) for k in _keywords(rec)),
         )
-        return shared, at_least
+
+    def _tiers(self, rec: ArticleRecord) -> Iterator[frozenset[str]]:
+        """Candidates by shared topics, most first; those sharing none (only the category or
+        a keyword) last, made only if the others did not fill the block."""
+        at_least = self._topic_tiers(rec)
+        for t in range(len(at_least), 0, -1):
+            yield at_least[t - 1] - (at_least[t] if t < len(at_least) else frozenset())
+        yield self._sharing(rec) - at_least[0] if at_least else self._sharing(rec)
 
     def _best_scored(self, rec: ArticleRecord, seen: set[str], wanted: int) -> list[ArticleRecord]:
         """The *wanted* best of the scored candidates, in :meth:`_rank` order.
@@ -311,17 +321,11 @@ class Catalog:
         and scoring them for every article made related blocks quadratic.
         """
         empty: frozenset[str] = frozenset()
-        shared, at_least = self._sharing(rec)
         allowed = self._within_a_step.get(rec.level, None) if rec.level else None
         category = self._category_members.get(rec.category or "", empty)
         level = self._level_members.get(rec.level or "", empty)
-        tiers = [
-            at_least[t - 1] - (at_least[t] if t < len(at_least) else empty)
-            for t in range(len(at_least), 0, -1)
-        ]
-        tiers.append(shared - at_least[0] if at_least else shared)
         found: list[ArticleRecord] = []
-        for tier in tiers:
+        for tier in self._tiers(rec):
             for part in (tier & category, tier - category):
                 for group in (part & level, part - level):
                     if allowed is not None:
