@@ -126,9 +126,11 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# On every core (pytest-xdist); a test file's tests stay together on one worker,
-# so a module's shared build is made once.
-PYTEST = $(BIN)/python -m pytest -n auto --dist loadfile
+# On every core (pytest-xdist); a test file's test functions stay together on one
+# worker, so a module's shared build is made once; a test class is a unit of its own
+# (each real course's handouts: tests/test_handouts.py). The collected order
+# (longest first, tests/conftest.py) is kept.
+PYTEST = $(BIN)/python -m pytest -n auto --dist loadscope --no-loadscope-reorder
 
 test: lint system-test node_modules/.installed
 	$(PYTEST)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import gc
-import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from filelock import FileLock
+
+from helpers import built_once
 
 pytest_plugins = ["sphinx.testing.fixtures"]
 
@@ -20,12 +20,13 @@ collect_ignore = ["roots"]
 ROOT = Path(__file__).resolve().parent.parent
 
 
-#: Test files that take minutes (all courses' handouts, every EPUB, the real site and
-#: the browser): collected first, so `make test`'s workers start them at once instead
-#: of one worker finishing them alone at the end.
+#: Test files that take minutes (every EPUB, all courses' handouts, the real site and
+#: the browser): collected first, and `make test` keeps the collected order
+#: (--no-loadscope-reorder), so its workers start them at once instead of one
+#: worker finishing them alone at the end.
 LONGEST_FIRST = (
-    "test_handouts.py",
     "test_epub.py",
+    "test_handouts.py",
     "test_browser.py",
     "test_real_docs.py",
     "test_hostile.py",
@@ -35,9 +36,14 @@ LONGEST_FIRST = (
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> int:
+    """Longest first. Under `make test`'s --dist loadscope a file's test functions stay on
+    one worker (its module's shared build is made once) and a test class is a unit of its
+    own (one real course's handouts each): classes go first within their file."""
+
+    def rank(item: pytest.Item) -> tuple[int, bool]:
         name = item.path.name
-        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+        order = LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+        return order, getattr(item, "cls", None) is None
 
     items.sort(key=rank)  # stable: the order within each file is kept
 
@@ -67,34 +73,13 @@ def real_site(
     Returns the sphinx-build run and the HTML folder. Under pytest-xdist the
     workers share one build: the first to ask builds it, the others wait for it.
     """
-    if os.environ.get("PYTEST_XDIST_WORKER") is None:
-        out = tmp_path_factory.mktemp("real-site")
-        return _build_real_site(out), out / "html"
-    shared = tmp_path_factory.getbasetemp().parent  # this run's folder, above each worker's
-    out = shared / "real-site"
-    with FileLock(str(shared / "real-site.lock")):
-        record = out / "sphinx-build.json"
-        if not record.is_file():
-            done = _build_real_site(out)
-            record.write_text(
-                json.dumps(
-                    {
-                        "args": done.args,
-                        "returncode": done.returncode,
-                        "stdout": done.stdout,
-                        "stderr": done.stderr,
-                    }
-                ),
-                encoding="utf-8",
-            )
-        data = json.loads(record.read_text(encoding="utf-8"))
+    data, out = built_once(tmp_path_factory, "real-site", _build_real_site)
     return subprocess.CompletedProcess(
         data["args"], data["returncode"], data["stdout"], data["stderr"]
     ), out / "html"
 
 
-def _build_real_site(out: Path) -> subprocess.CompletedProcess[str]:
-    out.mkdir(parents=True, exist_ok=True)
+def _build_real_site(out: Path) -> dict[str, Any]:
     command = [
         sys.executable,
         "-m",
@@ -113,4 +98,10 @@ def _build_real_site(out: Path) -> subprocess.CompletedProcess[str]:
         str(ROOT / "docs"),
         str(out / "html"),
     ]
-    return subprocess.run(command, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    return {
+        "args": done.args,
+        "returncode": done.returncode,
+        "stdout": done.stdout,
+        "stderr": done.stderr,
+    }

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from bs4 import BeautifulSoup
+from filelock import FileLock
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 
@@ -75,3 +79,24 @@ def card_titles(app: Any, page: str, block: str = "") -> list[str]:
     scope = soup(app, page).select_one(f"article {block}".strip())
     assert scope is not None, (page, block)
     return [" ".join(c.get_text().split()) for c in scope.select(".course-card .sd-card-title")]
+
+
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], dict[str, Any]]
+) -> tuple[dict[str, Any], Path]:
+    """What *make* builds into a folder, made once per test run: its record and the folder.
+
+    Under pytest-xdist the workers share it: the first to ask builds it while the
+    others wait on a file lock, then each reads the record *make* returned (JSON).
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        out = tmp_path_factory.mktemp(name)
+        return make(out), out
+    shared = tmp_path_factory.getbasetemp().parent  # this run's folder, above each worker's
+    out = shared / name
+    with FileLock(str(shared / f"{name}.lock")):
+        record = out / f"{name}.json"
+        if not record.is_file():
+            out.mkdir(parents=True, exist_ok=True)
+            record.write_text(json.dumps(make(out)), encoding="utf-8")
+        return json.loads(record.read_text(encoding="utf-8")), out

@@ -13,22 +13,34 @@ pdftotext gives the text a reader sees.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
 from pdfua import validate
 
-from helpers import copy_root
-from tools.course.taxonomy import Taxonomy, load_taxonomy
+from helpers import built_once, copy_root
+from tools.course.taxonomy import Course, Taxonomy, load_taxonomy
 from tools.extensions.handoutbuilder import DEFAULT_LINES, answer_lines
-from tools.outputs.pdfbuild import MANIFEST, build_handouts, print_all
+from tools.outputs.pdfbuild import (
+    EDITIONS,
+    MANIFEST,
+    Result,
+    build_handouts,
+    print_all,
+    sphinx_handouts,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+CONF = ROOT / "conf"
 SITE = "https://example.org/course/"
 
 pytestmark = [
@@ -366,24 +378,90 @@ def test_an_article_handout_is_titled_with_the_article_title(built: tuple[Path, 
     assert "Remembering Things" in pdftext(pdf).split("\f")[0]
 
 
-def test_real_course_handouts_all_build(tmp_path: Path) -> None:
-    """`make handouts` on the real docs: both editions of every course, tagged and checked."""
-    build = tmp_path / "build"
-    assert build_handouts(build=build) == 0
-    courses = load_taxonomy(ROOT / "conf" / "taxonomy.yaml").courses
-    pdfs = sorted((build / "handouts").glob("*.pdf"))
-    assert sorted(p.name for p in pdfs) == sorted(
-        f"{course.slug}-{edition}.pdf"
-        for course in courses
-        for edition in ("student", "instructor")
+#: The real courses, from the taxonomy: each prints in a test class of its own, so
+#: `make test`'s workers share the printing (the Sphinx step is made once).
+REAL_COURSES = load_taxonomy(ROOT / "conf" / "taxonomy.yaml").courses
+
+
+@pytest.fixture(scope="session")
+def real_handout_html(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
+    """`make handouts`' Sphinx step on the real docs, once per run: both editions' handout
+    HTML (not yet printed), and each edition's sphinx-build exit status."""
+
+    def write(build: Path) -> dict[str, Any]:
+        return {
+            edition: sphinx_handouts(
+                "all", edition, real_handouts(build, edition), build / "doctrees", DOCS, CONF
+            )
+            for edition in EDITIONS
+        }
+
+    return built_once(tmp_path_factory, "real-handouts", write)
+
+
+def real_handouts(build: Path, edition: str) -> Path:
+    """Where `make handouts` writes one edition's handout HTML for every course."""
+    return build / "handout-html" / edition / "all"
+
+
+def test_real_course_handouts_are_one_per_course_and_edition(
+    real_handout_html: tuple[dict[str, Any], Path],
+) -> None:
+    written, build = real_handout_html
+    assert written == dict.fromkeys(EDITIONS, 0), "Sphinx could not write the handouts"
+    manifests = [real_handouts(build, edition) / MANIFEST for edition in EDITIONS]
+    assert sorted(e["pdf"] for m in manifests for e in json.loads(m.read_text())) == sorted(
+        f"{course.slug}-{edition}.pdf" for course in REAL_COURSES for edition in EDITIONS
     )
+
+
+def check_real_course(
+    course: Course, real_handout_html: tuple[dict[str, Any], Path], tmp_path: Path
+) -> None:
+    """`make handouts` on the real docs: both editions of each course, tagged and checked."""
+    written, build = real_handout_html
+    assert written == dict.fromkeys(EDITIONS, 0), "Sphinx could not write the handouts"
+
+    def print_edition(edition: str) -> list[Result]:
+        folder = real_handouts(build, edition)
+        entries = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        mine = [e for e in entries if e["pdf"] == f"{course.slug}-{edition}.pdf"]
+        manifest = folder / f"{course.slug}-{MANIFEST}"
+        manifest.write_text(json.dumps(mine), encoding="utf-8")
+        return print_all(manifest, tmp_path, jobs=1)
+
+    with ThreadPoolExecutor(max_workers=len(EDITIONS)) as pool:
+        results = [r for done in pool.map(print_edition, EDITIONS) for r in done]
+    assert [(r.html.name, r.problem) for r in results if r.pdf is None] == []
+    pdfs = sorted(tmp_path.glob("*.pdf"))
+    assert [p.name for p in pdfs] == sorted(f"{course.slug}-{e}.pdf" for e in EDITIONS)
     for pdf in pdfs:
         assert [(f.rule_id, f.message) for f in validate(str(pdf)).findings] == [], pdf.name
         found = tagged(pdf)
         assert found.untagged == [], pdf.name
         assert all(str(e.get("/Alt", "")).strip() for t, e in found.tags if t == "Figure")
-    first = pdftext(build / "handouts" / "abnormal-psychology-instructor.pdf").split("\f")[0]
-    assert "Abnormal Psychology" in first and "Instructor edition" in first
+    for edition in EDITIONS:
+        first = pdftext(tmp_path / f"{course.slug}-{edition}.pdf").split("\f")[0]
+        assert course.title in " ".join(first.split()), edition
+        assert f"{edition.capitalize()} edition" in " ".join(first.split())
+
+
+def _real_course_case(course: Course) -> type:
+    """One real course's test as a class of its own: `make test` (--dist loadscope) hands
+    each class to whichever worker is free, so the courses print side by side."""
+
+    def test_handouts_all_build(
+        self: object, real_handout_html: tuple[dict[str, Any], Path], tmp_path: Path
+    ) -> None:
+        check_real_course(course, real_handout_html, tmp_path)
+
+    name = "TestRealCourse_" + course.slug.replace("-", "_")
+    return type(name, (), {"test_handouts_all_build": test_handouts_all_build})
+
+
+for _course in REAL_COURSES:
+    _case = _real_course_case(_course)
+    globals()[_case.__name__] = _case
 
 
 @pytest.mark.parametrize(
