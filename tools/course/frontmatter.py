@@ -24,7 +24,7 @@ import yaml
 from .reader import FrontMatterBlock, Problem, find_front_matter, split_lines
 from .suggest import did_you_mean
 from .taxonomy import Taxonomy
-from .yamlnodes import LOADER
+from .yamlnodes import LOADER, compose
 
 __all__ = ["Problem"]
 
@@ -101,10 +101,6 @@ class ArticleMeta:
         return self.lines.get(key, 1)
 
 
-#: libyaml's parser when PyYAML was built with it (ten times faster on a large site).
-_LOADER = LOADER
-
-
 def read_front_matter(text: str) -> tuple[FrontMatter | None, list[Problem]]:
     """The page's front matter, as MyST finds it; any problem means it cannot be trusted.
 
@@ -119,8 +115,8 @@ def read_front_matter(text: str) -> tuple[FrontMatter | None, list[Problem]]:
     if problem:
         return None, [problem]
     try:
-        root = yaml.compose(block.content, Loader=_LOADER)
-        data = yaml.load(block.content, Loader=_LOADER)  # a safe loader (libyaml or pure Python)
+        root = compose(block.content)
+        data = yaml.load(block.content, Loader=LOADER)  # a safe loader (libyaml or pure Python)
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         # An unclosed [list] or {mapping} is best reported where it was opened.
         context = getattr(exc, "context", None) or ""
@@ -279,7 +275,7 @@ def safe_source(
             )
         block[index] = f"{key}: {_dump(value)}"
     written = "\n".join(block)
-    if (yaml.load(written, Loader=_LOADER) or {}) != kept:
+    if (yaml.load(written, Loader=LOADER) or {}) != kept:
         return (
             stub_page(),
             [Problem(fm.first_line, "FM001", "front matter could not be re-written exactly")],
@@ -301,7 +297,7 @@ def _settings_in_unreadable(text: str) -> list[Problem]:
     if block is None or not block.content:
         return []
     try:
-        data = yaml.load(block.content, Loader=_LOADER)
+        data = yaml.load(block.content, Loader=LOADER)
     except (yaml.YAMLError, ValueError, RecursionError):
         return []
     if not isinstance(data, dict):

@@ -141,7 +141,7 @@ def mark_page(
     """Mark the page's content for the index, with its metadata and filters."""
     if doctree is None or "body" not in context:
         return
-    copy = search_copy(app, pagename)
+    copy = Path(_copy_path(app, pagename))
     facets = _facets(app.env, pagename)
     if facets is None:
         copy.unlink(missing_ok=True)
@@ -174,15 +174,11 @@ def mark_page(
     )
 
 
-def search_copy(app: Sphinx, pagename: str) -> Path:
-    """Where the search copy of *pagename* goes: the page's own path under :data:`COPIES_DIR`,
-    so the URL Pagefind records for it is the page's."""
-    return Path(_copy_path(app, pagename))
-
-
 def _copy_path(app: Sphinx, pagename: str) -> str:
-    # A string, as the HTML builder's get_output_path makes it (outdir / name + suffix):
-    # at 10,000 pages, Path objects for every copy were a second of a no-change rebuild.
+    """Where the search copy of *pagename* goes: the page's own path under :data:`COPIES_DIR`,
+    so the URL Pagefind records for it is the page's. A string, made as the HTML builder's
+    get_output_path makes it (name + suffix): at 10,000 pages, Path objects for every copy
+    were a second of a no-change rebuild."""
     suffix: str = getattr(app.builder, "out_suffix", ".html")  # HTML builders have one
     return os.path.join(app.doctreedir, COPIES_DIR, pagename + suffix)
 
