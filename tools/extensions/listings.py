@@ -246,8 +246,8 @@ class ListingRenderer:
         return [para]
 
     def counted(self, entry: CountedLink) -> list[nodes.Node]:
-        count = f" ({entry.count})"
-        return [self.link(entry.docname, entry.title), _count(count)]
+        link = self.link(entry.docname, entry.title)
+        return [link] if entry.count is None else [link, _count(f" ({entry.count})")]
 
     def level_cards(self, data: LevelCards) -> list[nodes.Node]:
         """The home page's path through the course: one card per level, in order."""

@@ -26,7 +26,7 @@ from .caches import BuildCache
 from .config import taxonomy_of
 from .domain import CourseDomain, catalog_of, course_domain
 from .navigation import nav_tree
-from .specification_view import SpecificationView, specification_view
+from .specification_view import SpecificationView, points_of, specification_view
 from .terms import glossary
 
 if TYPE_CHECKING:
@@ -62,9 +62,11 @@ class CardGrid:
 
 @dataclass(frozen=True)
 class CountedLink:
+    """A link to a listing page, with how many articles it lists (None: not shown)."""
+
     docname: str
     title: str
-    count: int
+    count: int | None
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,46 @@ def outside_inputs(env: BuildEnvironment) -> str:
     return hashlib.sha256(repr(_DOWNLOAD_FILES.get(env)).encode("utf-8")).hexdigest()
 
 
+def _formatted_citations(env: BuildEnvironment) -> dict[str, tuple[str, ...]]:
+    """Every page's reference-list entries (sphinxcontrib-bibtex, if loaded), each
+    "key: formatted text", sorted."""
+    cite = env.domains.get("cite")
+    citations: list[Any] = getattr(cite, "citations", [])
+    listed: dict[str, list[str]] = {}
+    for c in citations:
+        text = f"{c.key}: {c.formatted_entry.text.render_as('text')}"
+        listed.setdefault(c.bibliography_key.docname, []).append(text)
+    return {doc: tuple(sorted(texts)) for doc, texts in sorted(listed.items())}
+
+
+_CITATIONS: BuildCache[dict[str, tuple[str, ...]]] = BuildCache("citations", _formatted_citations)
+
+
+def shared_inputs(env: BuildEnvironment) -> str:
+    """A digest of everything a view reads that other pages contribute to.
+
+    A view is a function of these and of its own page's entries (the links,
+    listings and terms recorded when the page was read). So when this digest
+    is unchanged, only the pages read again in this build can show anything
+    new, and incremental.py computes only their views. The list is checked,
+    not trusted: with ``COURSE_VERIFY_VIEWS=1`` (the tests set it) every view
+    is computed anyway and a page whose view changed unannounced fails the
+    build, naming it, so a new cross-page input missing here fails a test.
+    """
+    domain = course_domain(env)
+    glossed = glossary(env)
+    parts = (
+        sorted(domain.articles.items()),
+        nav_tree(env).outline(),
+        sorted(relations(env).items(), key=lambda item: item[0]),
+        sorted((doc, title.astext()) for doc, title in env.titles.items()),
+        [(key, glossed[key].anchor, glossed[key].definition) for key in sorted(glossed)],
+        _CITATIONS.get(env),  # in page order already
+        sorted(points_of(env).items()),
+    )
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class PageView:
     """Everything on one page that comes from other pages."""
@@ -266,7 +308,9 @@ def _counted(catalog: Catalog, kind: str, slug: str, title: str) -> CountedLink:
     return CountedLink(paths.generated_docname(kind, slug), title, catalog.count(kind, slug))
 
 
-def _similar(catalog: Catalog, groups: dict[str, list[SimilarEntry]]) -> SimilarGroups:
+def _similar(
+    catalog: Catalog, groups: dict[str, list[SimilarEntry]], *, counts: bool = True
+) -> SimilarGroups:
     tx = catalog.taxonomy
     return SimilarGroups(
         tuple(
@@ -276,7 +320,7 @@ def _similar(catalog: Catalog, groups: dict[str, list[SimilarEntry]]) -> Similar
                     CountedLink(
                         paths.generated_docname(e.kind, e.slug),
                         paths.page_title(tx, e.kind, e.slug),
-                        e.count,
+                        e.count if counts else None,
                     )
                     for e in entries
                 ),
@@ -350,8 +394,13 @@ def listing_view(catalog: Catalog, key: ListingKey) -> Listing | None:
             return _similar(catalog, catalog.similar_for_category(slug))
         if kind == Kind.TOPIC:
             return _similar(catalog, catalog.similar_for_topic(slug))
+        # Without counts on an article: they are on the category pages the links lead to,
+        # and an article moving category would otherwise change every article that
+        # shows either category (most of a level's pages at 1,000 articles).
         record = catalog.by_slug.get(slug)
-        return _similar(catalog, catalog.similar_for_article(record)) if record else None
+        if record is None:
+            return None
+        return _similar(catalog, catalog.similar_for_article(record), counts=False)
     if kind in (Kind.CATEGORY, Kind.TOPIC, "a-z"):
         if kind == Kind.CATEGORY:
             records = catalog.in_category(slug)
@@ -459,15 +508,7 @@ def page_description(env: BuildEnvironment, docname: str) -> str | None:
 
 def _citations(env: BuildEnvironment, docname: str) -> tuple[str, ...]:
     """The formatted reference-list entries a page shows (sphinxcontrib-bibtex, if loaded)."""
-    cite = env.domains.get("cite")
-    citations: list[Any] = getattr(cite, "citations", [])
-    return tuple(
-        sorted(
-            f"{c.key}: {c.formatted_entry.text.render_as('text')}"
-            for c in citations
-            if c.bibliography_key.docname == docname
-        )
-    )
+    return _CITATIONS.get(env).get(docname, ())
 
 
 def _terms(env: BuildEnvironment, domain: CourseDomain, docname: str) -> tuple[TermTip, ...]:
