@@ -189,16 +189,22 @@ def test_no_change_rebuild_writes_no_page(make_app: Any, tmp_path: Path) -> None
     assert "no targets are out of date" in again.status.getvalue()
 
 
-def test_no_change_rebuild_computes_no_page_view(
+def test_rebuilds_compute_only_the_views_that_can_have_changed(
     make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # At 10,000 pages computing every page's view is most of a no-change
-    # rebuild; one that read no page has nothing new to show. An edit after
-    # it is still seen everywhere (the next tests' incremental = fresh).
+    # At 1,000 pages computing every page's view is most of an incremental
+    # build. A rebuild that read no page computes none; one that read an
+    # article whose edit changed nothing other pages show (its body) computes
+    # only the views of the pages written; a new title is shown elsewhere, so all are
+    # computed. Each time the pages equal a fresh build's. (The tests run
+    # with COURSE_VERIFY_VIEWS=1, which computes every view anyway to check
+    # the short way: this test turns it off to see the short way alone.)
     from tools.extensions import views
+    from tools.extensions.incremental import VERIFY
 
+    monkeypatch.delenv(VERIFY, raising=False)
     src = copy_root(tmp_path, "course")
-    build(make_app, src)
+    first = build(make_app, src)
     computed: list[str] = []
     compute = views._compute
     monkeypatch.setattr(
@@ -206,11 +212,72 @@ def test_no_change_rebuild_computes_no_page_view(
     )
     build(make_app, src)
     assert computed == []
+
     page = src / "articles" / "working-memory.md"
+    page.write_text(page.read_text() + "\nOne more sentence of the body.\n")
+    app = build(make_app, src)
+    # Its own view, and its category page's as that is written too (Sphinx rewrites the
+    # pages whose contents list an edited page).
+    edited = "articles/working-memory"
+    assert sorted(computed) == sorted({edited, *app.env.files_to_rebuild[edited]})
+    assert differing_pages(app.outdir, fresh_build(make_app, src, tmp_path, "fresh").outdir) == []
+
+    computed.clear()
     page.write_text(page.read_text().replace("# Working Memory", "# Working Memory Again", 1))
     app = build(make_app, src)
-    assert computed, "an edit recomputes the views"
+    assert sorted(set(computed)) == sorted(first.env.found_docs)
+    assert differing_pages(app.outdir, fresh_build(make_app, src, tmp_path, "fresh2").outdir) == []
+
+
+def test_a_rebuild_of_a_few_pages_reads_them_without_forking(
+    make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A forked reader sends the whole environment back pickled, which costs
+    # more than reading a page; the build still writes in parallel, and a
+    # later build with many pages to read forks again.
+    from sphinx.builders import Builder
+
+    src = copy_root(tmp_path, "course")
+    build(make_app, src, parallel=2)
+    forked: list[list[str]] = []
+    read_parallel = Builder._read_parallel
+
+    def spy(self: Builder, docnames: list[str], nproc: int) -> None:
+        forked.append(docnames)
+        read_parallel(self, docnames, nproc)
+
+    monkeypatch.setattr(Builder, "_read_parallel", spy)
+    page = src / "articles" / "working-memory.md"
+    page.write_text(page.read_text() + "\nOne more sentence of the body.\n")
+    app = build(make_app, src, parallel=2)
+    assert forked == []
+    assert app.parallel == 2 and app.builder.parallel_ok
     assert differing_pages(app.outdir, fresh_build(make_app, src, tmp_path, "fresh").outdir) == []
+    build(make_app, src, parallel=2, freshenv=True)
+    assert len(forked) == 1 and len(forked[0]) == len(app.env.found_docs)
+
+
+def test_templates_are_compiled_by_the_first_build_only(
+    make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jinja2 import Environment
+
+    compiled: list[str] = []
+    compile_ = Environment.compile
+
+    def spy(self: Environment, source: Any, name: str | None = None, *a: Any, **k: Any) -> Any:
+        compiled.append(name or "")
+        return compile_(self, source, name, *a, **k)
+
+    monkeypatch.setattr(Environment, "compile", spy)
+    src = copy_root(tmp_path, "course")
+    build(make_app, src)
+    assert "page.html" in compiled  # the theme's page template, from source
+    compiled.clear()
+    page = src / "articles" / "working-memory.md"
+    page.write_text(page.read_text() + "\nOne more sentence of the body.\n")
+    build(make_app, src)
+    assert [name for name in compiled if name.endswith(".html")] == []
 
 
 def test_opengraph_leaves_matplotlib_unloaded() -> None:

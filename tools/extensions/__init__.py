@@ -18,6 +18,7 @@ from .coursemap import setup_coursemap
 from .datafigure import setup_datafigure
 from .domain import setup_domain
 from .epubbuilder import setup_epub
+from .fewpages import setup_fewpages
 from .gcpolicy import setup_gcpolicy
 from .generate import setup_generate
 from .guard import setup_guard
@@ -34,6 +35,7 @@ from .reader import setup_reader
 from .search import setup_search
 from .sitemap import setup_sitemap
 from .specification import setup_specification
+from .templatecache import setup_templatecache
 from .terms import setup_terms
 
 if TYPE_CHECKING:
@@ -67,9 +69,11 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_specification(app)
     setup_generate(app)
     setup_incremental(app)
+    setup_fewpages(app)
     setup_handouts(app)
     setup_epub(app)
     setup_htmlpage(app)
+    setup_templatecache(app)
     setup_terms(app)
     setup_reader(app)
     setup_sitemap(app)

@@ -130,9 +130,10 @@ class CourseDomain(Domain):
         "listings": {},  # docname -> the page's listing placeholders, (kind, entry, what)
         "views": {},  # builder -> docname -> digest of what the page showed when last written
         "views_outside": {},  # builder -> digest of the files views read (views.outside_inputs)
+        "views_shared": {},  # builder -> digest of what views read of all pages (shared_inputs)
     }
     indices: ClassVar[list[type[Index]]] = [CategoryIndex, TopicIndex]
-    data_version = 5
+    data_version = 6
 
     @property
     def articles(self) -> dict[str, ArticleRecord]:

@@ -126,6 +126,14 @@ class NavTree:
             chain.append(self.parent[chain[-1]])
         return chain
 
+    def outline(self) -> tuple[Any, ...]:
+        """The whole tree as plain data: all that any page's sidebar can show."""
+
+        def node(n: NavNode) -> tuple[Any, ...]:
+            return (n.docname, n.title, tuple(node(c) for c in n.children))
+
+        return tuple((s.caption, tuple(node(e) for e in s.entries)) for s in self.sections)
+
     def shared_titles(self) -> tuple[tuple[str, str], ...]:
         """Every entry every page shows (all but the articles under categories)."""
         out: list[tuple[str, str]] = []
