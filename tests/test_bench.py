@@ -114,8 +114,11 @@ def test_table_shows_the_figures_of_the_results_file(
 
 
 def test_a_measure_not_taken_is_null_and_its_ratio_not_computed(earlier: dict[str, Any]) -> None:
-    """Above 1,000 articles the baseline is not run: the table says null, never a number."""
-    results = {"10000": earlier | {"baseline_full_s": None}}
-    shown = table(results, ["10000"])
-    assert "| baseline_full_s | null |" in shown
+    """Above 1,000 articles the baseline, serial and dummy builds are not run: the table
+    says null, never a number."""
+    skipped = {"baseline_full_s": None, "full_serial_s": None, "dummy_s": None}
+    shown = table({"10000": earlier | skipped}, ["10000"])
+    for key in skipped:
+        assert f"| {key} | null |" in shown
     assert "full/baseline n/a" in shown
+    assert "full/dummy n/a (serial n/a)" in shown
