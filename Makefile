@@ -129,8 +129,9 @@ lint: $(TEST_STAMP)
 # On every core (pytest-xdist); a test file's test functions stay together on one
 # worker, so a module's shared build is made once; a test class is a unit of its own
 # (each real course's handouts: tests/test_handouts.py). The collected order
-# (longest first, tests/conftest.py) is kept.
-PYTEST = $(BIN)/python -m pytest -n auto --dist loadscope --no-loadscope-reorder
+# (longest first, tests/conftest.py) is kept. The 25 slowest tests are listed at the end,
+# to see where CI's time goes.
+PYTEST = $(BIN)/python -m pytest -n auto --dist loadscope --no-loadscope-reorder --durations=25
 
 test: lint system-test node_modules/.installed
 	$(PYTEST)
