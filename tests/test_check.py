@@ -298,3 +298,44 @@ def test_pages_must_be_markdown(docs: Path) -> None:
     assert [(f.path.name, f.code) for f in findings if f.path.suffix == ".rst"] == [
         ("about.rst", "SEC012")
     ]
+
+
+def test_a_check_with_a_cache_reads_again_only_the_pages_that_changed(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As ruff and mypy do: an unchanged page keeps its result while nothing it is
+    # checked against changed; the findings are always those of a check without one.
+    from tools.course import checker
+
+    cache = tmp_path / "build" / "course-check.pickle"
+    taxonomy = load_taxonomy(docs / "taxonomy.yaml")
+    read: list[str] = []
+    check_page = checker.check_page
+    monkeypatch.setattr(
+        checker, "check_page", lambda site, path: read.append(path.name) or check_page(site, path)
+    )
+    everything = sorted(p.name for p in docs.rglob("*.md"))
+
+    def again() -> list[str]:
+        read.clear()
+        cached = check_paths([docs], docs, taxonomy, jobs=1, cache=cache)
+        assert cached == check_paths([docs], docs, taxonomy, jobs=1)
+        return sorted(read[: len(read) - len(everything)])  # the second check reads all
+
+    assert again() == everything
+    assert again() == []
+    page = docs / "articles" / "remembering.md"
+    page.write_text(page.read_text() + "\nSee {term}`workign memory`.\n", encoding="utf-8")
+    assert again() == ["remembering.md"]
+    assert "REF002" in {f.code for f in check_paths([page], docs, taxonomy, cache=cache)}
+    # What pages are checked against: the bibliography (a file beside the pages), the
+    # taxonomy, the glossary's terms. Each change reads every page again.
+    for changed, old, new in (
+        ("references.bib", "}", "}\n"),
+        ("taxonomy.yaml", "title:", "title: "),
+        ("glossary.md", "\n", "\n\n"),
+    ):
+        file = docs / changed
+        file.write_text(file.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        taxonomy = load_taxonomy(docs / "taxonomy.yaml")
+        assert again() == everything, changed

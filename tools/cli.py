@@ -19,6 +19,8 @@ from tools.course.taxonomy import TaxonomyError, load_taxonomy
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 TAXONOMY = ROOT / "conf" / "taxonomy.yaml"
+#: `course check`'s results of unchanged pages, in the build folder beside docs/.
+CHECK_CACHE = "course-check.pickle"
 
 
 def site_url() -> str:
@@ -55,7 +57,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if missing:
         print(f"course check: no such file or folder: {missing[0]}", file=sys.stderr)
         return 2
-    findings, seconds = timed_check(paths, args.docs, taxonomy)
+    # Beside docs/, in the project's build folder (tools/course/checkcache.py).
+    cache = None if args.no_cache else args.docs.resolve().parent / "build" / CHECK_CACHE
+    findings, seconds = timed_check(paths, args.docs, taxonomy, cache=cache)
     for finding in findings:
         print(finding.github(Path.cwd()) if args.format == "github" else finding.text(Path.cwd()))
     errors = sum(f.severity == "error" for f in findings)
@@ -172,6 +176,11 @@ def parser() -> argparse.ArgumentParser:
         choices=["text", "github"],
         default="text",
         help="'github' prints GitHub Actions annotations",
+    )
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read every page again (results of unchanged pages are otherwise kept in build/)",
     )
     check.add_argument("--docs", type=Path, default=DOCS, help=argparse.SUPPRESS)
     check.add_argument("--taxonomy", type=Path, default=TAXONOMY, help=argparse.SUPPRESS)

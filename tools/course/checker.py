@@ -70,11 +70,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from pybtex.database import parse_file  # type: ignore[import-untyped]
-
 from . import assessment, datafigure, glossary, readability, safety, scaffold
 from .care import DIRECTIVE as CONTENT_NOTE
 from .care import Care, CareError, care_file, load_care
+from .checkcache import CheckCache, page_digest, site_digest
 from .frontmatter import (
     ARTICLES_DIR,
     ArticleMeta,
@@ -180,12 +179,11 @@ class Site:
         keys: set[str] = set()
         problems: list[tuple[Path, int, str]] = []
         for bib in sorted(docs.rglob("*.bib")):
-            try:
-                keys |= set(parse_file(str(bib), bib_format="bibtex").entries)
-            except Exception as exc:  # pybtex raises its own PybtexError and friends
-                problems.append((bib, 1, f"the bibliography cannot be read: {exc}"))
-                continue
-            problems += [(bib, line, message) for line, message in safety.bib_problems(bib)]
+            source = bib.read_text(encoding="utf-8", errors="replace")
+            data, found = safety.parsed_bib_problems(source)
+            if data is not None:
+                keys |= set(data.entries)
+            problems += [(bib, line, message) for line, message in found]
         site = cls(docs, taxonomy, articles, terms, keys, problems)
         if taxonomy.source:
             try:
@@ -561,9 +559,14 @@ def default_jobs() -> int:
 
 
 def check_paths(
-    paths: Iterable[Path], docs: Path, taxonomy: Taxonomy, jobs: int | None = None
+    paths: Iterable[Path],
+    docs: Path,
+    taxonomy: Taxonomy,
+    jobs: int | None = None,
+    cache: Path | None = None,
 ) -> list[Finding]:
-    """Every finding for *paths* (files or folders inside *docs*), sorted; the same for any *jobs*."""
+    """Every finding for *paths* (files or folders inside *docs*), sorted; the same for any
+    *jobs*, and with or without a *cache* file of earlier results (checkcache.py)."""
     jobs = default_jobs() if jobs is None else jobs
     _resolved.cache_clear()  # files may have moved or become links since the last check
     docs = docs.resolve()
@@ -603,7 +606,7 @@ def check_paths(
     for other in sorted(docs.rglob("*.rst")):
         if other not in refused and not _generated(other, docs):
             findings.append(Finding(other, 1, 1, "SEC012", "pages must be Markdown (.md) files"))
-    results = _each_page(site, check_page, files, jobs)
+    results = _checked(site, files, jobs, cache)
     for result in results:
         findings += result.findings
     findings += _duplicate_titles(site, {r.path: r.title for r in results}, jobs)
@@ -611,6 +614,30 @@ def check_paths(
     return sorted(
         set(findings), key=lambda f: (str(f.path), f.line, f.col, f.code, f.message, f.severity)
     )
+
+
+def _checked(site: Site, files: list[Path], jobs: int, cache: Path | None) -> list[PageResult]:
+    """:func:`check_page` of every file, in order, taking unchanged pages' results from *cache*."""
+    if cache is None:
+        return _each_page(site, check_page, files, jobs)
+    data: list[Path] = []
+    if site.taxonomy.source:
+        source = site.taxonomy.source
+        folder = specifications_folder(source)
+        data = [Path(source), care_file(source), *sorted(folder.glob("*"))]
+    pages = sorted(p for p in site.docs.rglob("*.md") if not _generated(p, site.docs))
+    store = CheckCache(cache, site_digest(site.docs, data, pages, site.terms))
+    digests = {path: page_digest(path) for path in files}
+    kept: dict[Path, PageResult] = {}
+    for path in files:
+        found = store.get(path, digests[path])
+        if isinstance(found, PageResult):
+            kept[path] = found
+    missing = [path for path in files if path not in kept]
+    kept.update(zip(missing, _each_page(site, check_page, missing, jobs), strict=True))
+    results = [kept[path] for path in files]
+    store.save({path: (digests[path], kept[path]) for path in files} | store.others(files))
+    return results
 
 
 def _duplicate_titles(site: Site, checked: dict[Path, Heading | None], jobs: int) -> list[Finding]:
@@ -673,8 +700,12 @@ def _under(path: Path, docs: Path) -> bool:
 
 
 def timed_check(
-    paths: Iterable[Path], docs: Path, taxonomy: Taxonomy, jobs: int | None = None
+    paths: Iterable[Path],
+    docs: Path,
+    taxonomy: Taxonomy,
+    jobs: int | None = None,
+    cache: Path | None = None,
 ) -> tuple[list[Finding], float]:
     start = time.perf_counter()
-    findings = check_paths(paths, docs, taxonomy, jobs)
+    findings = check_paths(paths, docs, taxonomy, jobs, cache)
     return findings, time.perf_counter() - start

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html.entities import name2codepoint
 from pathlib import Path
+from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -741,9 +742,14 @@ def bib_field_problem(field: str, value: str) -> str | None:
 
 def bib_problems(path: Path | str) -> list[tuple[int, str]]:
     """(line, message) for every link-like field of a .bib file that is not an allowed URL."""
+    return parsed_bib_problems(Path(path).read_text(encoding="utf-8", errors="replace"))[1]
+
+
+def parsed_bib_problems(source: str) -> tuple[Any, list[tuple[int, str]]]:
+    """The bibliography *source* parsed by pybtex (None if it cannot be), and its
+    :func:`bib_problems`: for a caller that needs the entries too, parsing it once."""
     from pybtex.database import parse_string  # type: ignore[import-untyped]  # heavy: load on use
 
-    source = Path(path).read_text(encoding="utf-8", errors="replace")
     lines: dict[str, int] = {}
     line, counted = 1, 0
     for match in _BIB_ENTRY.finditer(source):
@@ -753,13 +759,13 @@ def bib_problems(path: Path | str) -> list[tuple[int, str]]:
     try:
         data = parse_string(source, "bibtex")
     except Exception as error:  # pybtex raises its own PybtexError and friends
-        return [(1, f"the bibliography could not be read: {error}")]
+        return None, [(1, f"the bibliography cannot be read: {error}")]
     problems: list[tuple[int, str]] = []
     for key, entry in data.entries.items():
         for field, value in entry.fields.items():
             if problem := bib_field_problem(field, value):
                 problems.append((lines.get(key, 1), f"{key}: field {field!r}: {problem}"))
-    return problems
+    return data, problems
 
 
 # -- Directives and roles ------------------------------------------------------------------------------

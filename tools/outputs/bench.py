@@ -249,13 +249,15 @@ def sphinx(
 
 
 def course_check(docs: Path, conf: Path) -> list[str]:
-    """``course check`` of every page of *docs* against the real taxonomy."""
+    """``course check`` of every page of *docs* against the real taxonomy, as a first run
+    (no results kept from an earlier one)."""
     taxonomy = conf / "taxonomy.yaml"
     return [
         sys.executable,
         "-m",
         "tools.cli",
         "check",
+        "--no-cache",
         "--docs",
         str(docs),
         "--taxonomy",
