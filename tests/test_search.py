@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -22,6 +23,7 @@ from helpers import build, copy_root, main_text, soup
 from tools.course.corpus import scan_articles
 from tools.course.specification import coverage, load_specifications, specifications_folder
 from tools.course.taxonomy import load_taxonomy
+from tools.extensions.search import COPIES_DIR, shard_count, shard_of
 from tools.outputs.offline import offline_zip
 from tools.outputs.searchprobe import chromium, first_query, served, type_query
 
@@ -89,28 +91,41 @@ def index_content(site: Path) -> dict[str, Any]:
     each run, even of the same site), and names each filter file and the
     metadata file by a hash of its bytes. So filter files are compared by
     their filter's name with values sorted, and those hashes are left out.
+    Each shard (the primary in ``pagefind/``, the others in ``pagefind/shards/<n>/``)
+    is keyed by its folder.
     """
-    files = index_files(site)
     content: dict[str, Any] = {}
-    renamed: dict[str, str] = {}
-    for name, raw in files.items():
-        if name.startswith("filter/"):
-            key, values = decoded(raw)
-            content[f"filter:{key}"] = sorted(map(repr, values))
-            renamed[name.removeprefix("filter/").removesuffix(".pf_filter")] = f"filter:{key}"
-    for name, raw in files.items():
-        if name.endswith(".pf_meta"):
-            version, chunks, fragments, filters, *rest = decoded(raw)
-            named = sorted(renamed[hashed] for _, hashed in filters)
-            content["meta"] = [version, chunks, fragments, named, *rest]
-        elif name == "pagefind-entry.json":
-            entry = json.loads(raw)
-            for language in entry["languages"].values():
-                del language["hash"]
-            content[name] = entry
-        elif not name.startswith("filter/"):
-            content[name] = raw
+    for shard, files in shard_files(site).items():
+        renamed: dict[str, str] = {}
+        for name, raw in files.items():
+            if name.startswith("filter/"):
+                key, values = decoded(raw)
+                content[f"{shard}filter:{key}"] = sorted(map(repr, values))
+                renamed[name.removeprefix("filter/").removesuffix(".pf_filter")] = f"filter:{key}"
+        for name, raw in files.items():
+            if name.endswith(".pf_meta"):
+                version, chunks, fragments, filters, *rest = decoded(raw)
+                named = sorted(renamed[hashed] for _, hashed in filters)
+                content[f"{shard}meta"] = [version, chunks, fragments, named, *rest]
+            elif name == "pagefind-entry.json":
+                entry = json.loads(raw)
+                for language in entry["languages"].values():
+                    del language["hash"]
+                content[shard + name] = entry
+            elif not name.startswith("filter/"):
+                content[shard + name] = raw
     return content
+
+
+def shard_files(site: Path) -> dict[str, dict[str, bytes]]:
+    """The index's files by shard folder ("" for the primary, "shards/<n>/" for the others),
+    named within it."""
+    shards: dict[str, dict[str, bytes]] = {}
+    for name, raw in index_files(site).items():
+        match = re.match(r"(shards/\d+/)?(.*)", name)
+        assert match is not None
+        shards.setdefault(match.group(1) or "", {})[match.group(2)] = raw
+    return shards
 
 
 # --- The index, built with the site -------------------------------------------------
@@ -252,6 +267,52 @@ def test_a_rebuild_that_changes_no_page_keeps_the_index(make_app: Any, tmp_path:
     assert entry.stat().st_mtime_ns != before[entry]
 
 
+def _stamps(folder: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_body_edit_re_indexes_only_the_shards_of_the_pages_it_changes(
+    make_app: Any, tmp_path: Path
+) -> None:
+    """With small shards, editing one page rewrites the shards of the pages the build rewrote
+    (the page, and listings that show it) and no other shard's files; the index is still
+    the one a fresh build writes."""
+    small = {"confoverrides": {"course_search_shard_pages": 4}}
+    src = copy_root(tmp_path, "course")
+    first = build(make_app, src, **small)
+    index = Path(first.outdir) / "pagefind"
+    copies = Path(first.doctreedir) / COPIES_DIR
+    count = shard_count(len(_stamps(copies)), 4)
+    listed = json.loads((index / "course-shards.json").read_text(encoding="utf-8"))
+    assert len(listed) >= 2  # several shards besides the primary
+    pages, files = _stamps(copies), _stamps(index)
+    page = src / "articles" / "remembering.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA sentence about engrams.\n", "utf-8")
+    incremental = build(make_app, src, **small)
+
+    def shard(path: Path) -> int:
+        """The shard an index file belongs to."""
+        match = re.match(r"shards/(\d+)/", path.relative_to(index).as_posix())
+        return int(match.group(1)) if match else 0
+
+    rewritten = {
+        shard_of(p.relative_to(copies).as_posix().removesuffix(".html"), count)
+        for p, stamp in _stamps(copies).items()
+        if pages.get(p) != stamp
+    }
+    assert shard_of("articles/remembering", count) in rewritten
+    now = _stamps(index)
+    touched = {shard(p) for p in set(files) | set(now) if files.get(p) != now.get(p)}
+    assert touched == rewritten  # changed, added or removed files: those shards' only
+    assert {shard(p) for p in files} - rewritten  # some shard was left alone
+    fresh_src = tmp_path / "fresh"
+    shutil.copytree(src, fresh_src, ignore=shutil.ignore_patterns("_build", "browse"))
+    fresh = build(make_app, fresh_src, freshenv=True, **small)
+    ours, theirs = index_content(Path(incremental.outdir)), index_content(Path(fresh.outdir))
+    assert sorted(ours) == sorted(theirs)
+    assert [name for name in ours if ours[name] != theirs[name]] == []
+
+
 def test_offline_zip_has_the_site_and_sphinx_search_but_not_pagefind(
     make_app: Any, tmp_path: Path
 ) -> None:
@@ -306,6 +367,44 @@ def page(browser: Any) -> Iterator[Any]:
 
 def result_links(tab: Any) -> list[str]:
     return [a.get_attribute("href") for a in tab.locator(".course-search-link").all()]
+
+
+@in_browser
+def test_a_filter_finds_its_pages_in_every_shard(make_app: Any, tmp_path: Path, page: Any) -> None:
+    """With small shards, a level's pages are found whichever shard holds them, with the
+    site's URLs under the sub-path it is served from."""
+    app = build(
+        make_app, copy_root(tmp_path, "course"), confoverrides={"course_search_shard_pages": 4}
+    )
+    copies = Path(app.doctreedir) / COPIES_DIR
+    texts = {
+        p.relative_to(copies).as_posix().removesuffix(".html"): p.read_text(encoding="utf-8")
+        for p in copies.rglob("*.html")
+    }
+    count = shard_count(len(texts), 4)
+    by_level: dict[str, set[str]] = {}
+    for docname, text in texts.items():
+        for level in re.findall(r'data-pagefind-filter="level:([^"]+)"', text):
+            by_level.setdefault(level, set()).add(docname)
+    level, docnames = max(
+        sorted(by_level.items()), key=lambda item: len({shard_of(d, count) for d in item[1]})
+    )
+    assert len({shard_of(d, count) for d in docnames}) > 1  # the level's pages are spread
+    with served(Path(app.outdir)) as base:
+        page.goto(base + f"index.html?level={level}")
+        status = page.locator("#course-search-panel-1 .course-search-status")
+        page.wait_for_function(
+            "() => /^\\d+ result/.test(document.querySelector("
+            "'#course-search-panel-1 .course-search-status').textContent)",
+            timeout=15000,
+        )
+        assert status.inner_text().startswith(f"{len(docnames)} result")
+        root = urlsplit(base).path  # the sub-path the site is served under
+        wanted = {
+            root + (d.removesuffix("index") if d.endswith("index") else d + ".html")
+            for d in docnames
+        }
+        assert set(result_links(page)) <= wanted and result_links(page)
 
 
 @in_browser

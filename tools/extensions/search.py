@@ -31,11 +31,14 @@ import base64
 import hashlib
 import html
 import json
+import math
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +65,18 @@ INDEX_DIR = "pagefind"
 #: Where each page's search copy is kept, inside the doctree folder (the build's cache).
 COPIES_DIR = "course-search-pages"
 WORDS = "course-words.json"
+#: The shards search.js merges into the primary one (folder names under :data:`SHARDS_DIR`).
+MANIFEST = "course-shards.json"
+#: Where shards other than the primary (shard 0, in :data:`INDEX_DIR` itself) go.
+SHARDS_DIR = "shards"
+#: Pages per shard (:func:`shard_count`): the square root of the pages indexed times
+#: SHARD_ROOT, and never fewer than MIN_SHARD_PAGES (about 1 s of Pagefind's indexing).
+SHARD_ROOT = 4
+MIN_SHARD_PAGES = 400
+#: Each shard's inputs digest, in the doctree folder.
+STAMP = "course-search-shards.json"
+#: Where changed shards are written before they replace the old ones, in the doctree folder.
+SCRATCH_DIR = "course-search-new"
 FILTERS = "course-filters.json"
 #: Parts of a page that are not its text: trails, related and "similar"
 #: blocks (marked ``no-search``), term tooltips, heading anchors.
@@ -167,11 +182,16 @@ def mark_page(
     else:
         context["body"] = f"<div data-pagefind-body{weight}>{hidden}{body}</div>"
     title = re.sub(r"<[^>]*>", "", context.get("title", ""))  # markup already escaped
-    write_text_atomic(
-        copy,
+    text = (
         f'<!DOCTYPE html><html lang="{app.config.language or "en"}"><head><meta charset="utf-8">'
-        f"<title>{title}</title></head><body>{context['body']}</body></html>\n",
+        f"<title>{title}</title></head><body>{context['body']}</body></html>\n"
     )
+    try:
+        unchanged = copy.read_text(encoding="utf-8") == text
+    except FileNotFoundError:
+        unchanged = False
+    if not unchanged:  # a page rewritten as it was (a listing of an edited article) keeps its shard
+        write_text_atomic(copy, text)
 
 
 def _copy_path(app: Sphinx, pagename: str) -> str:
@@ -303,78 +323,237 @@ class PagefindService:
         self.process.wait(timeout=30)
 
 
-def write_index(site: Path, records: list[dict[str, Any]], output: Path | None = None) -> int:
-    """Index the marked pages under *site* and *records* into *output* (``site/pagefind``
-    unless given); the record count."""
+def shard_count(pages: int, per_shard: int = 0) -> int:
+    """How many shards *pages* indexed pages go into: *per_shard* pages each, or by default
+    ``max(MIN_SHARD_PAGES, SHARD_ROOT * sqrt(pages))``.
+
+    An incremental build re-indexes the shards of the pages it changed (its cost
+    grows with their size), while a reader's first query fetches one word chunk
+    (20-30 KB) from every shard, and scores from different shards are only
+    roughly comparable (each has its own word frequencies). So a site stays in
+    one shard until re-indexing all of it is slow (:data:`MIN_SHARD_PAGES`),
+    and larger sites grow both costs as the square root: 1,000 pages make
+    3 shards, 10,000 make 25.
+    """
+    size = per_shard or max(MIN_SHARD_PAGES, SHARD_ROOT * math.sqrt(pages))
+    return max(1, math.ceil(pages / size))
+
+
+def shard_of(docname: str, count: int) -> int:
+    """The shard a page goes into: a stable hash of its name (not Python's salted hash),
+    so a fresh and an incremental build agree."""
+    digest = hashlib.sha256(docname.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % count
+
+
+@dataclass
+class Shard:
+    """What one shard indexes: search copies (paths) and records (glossary terms)."""
+
+    pages: list[str] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _assign(pages: dict[str, str], records: list[dict[str, Any]], count: int) -> dict[int, Shard]:
+    """Each shard's pages (docname -> path) and records (by their URL).
+
+    Records are spread like pages, so every shard is a like sample of the site
+    and scores from different shards stay comparable (the glossary's hundreds
+    of short records in one shard outranked every article). Shard 0 is always
+    there (it has the script); the others only when something hashes to them
+    (an empty index has no language for Pagefind to load).
+    """
+    shards: dict[int, Shard] = {0: Shard()}
+    for docname, path in sorted(pages.items()):
+        shards.setdefault(shard_of(docname, count), Shard()).pages.append(path)
+    for record in records:
+        shards.setdefault(shard_of(record["url"], count), Shard()).records.append(record)
+    return dict(sorted(shards.items()))
+
+
+def _shard_folder(index: Path, shard: int) -> Path:
+    """Shard 0 is the primary bundle (pagefind.js, WebAssembly); the others are merged into it."""
+    return index if shard == 0 else index / SHARDS_DIR / str(shard)
+
+
+def _keep_in_primary(name: str) -> bool:
+    """What replacing the primary shard leaves alone: the other shards and the build's JSON."""
+    return name == SHARDS_DIR or name.startswith("course-")
+
+
+def _shard_file(shard: int, name: str) -> bool:
+    """Whether a file Pagefind wrote belongs in the output: search.js uses Pagefind's API only,
+    and merged shards run on the primary's script and WebAssembly."""
+    if shard == 0:
+        return name not in UNUSED
+    return name in ("pagefind-entry.json", "index", "fragment", "filter") or name.endswith(
+        ".pf_meta"
+    )
+
+
+def _replace(fresh: Path, target: Path, shard: int) -> None:
+    """Put the shard written in *fresh* in place of *target*'s, leaving none of its old
+    (content-hashed) files behind."""
+    if target.is_dir():
+        for old in target.iterdir():
+            if shard == 0 and _keep_in_primary(old.name):
+                continue
+            if old.is_dir():
+                shutil.rmtree(old)
+            else:
+                old.unlink()
+    target.mkdir(parents=True, exist_ok=True)
+    for new in sorted(fresh.iterdir()):
+        if _shard_file(shard, new.name):
+            shutil.move(new, target / new.name)
+    shutil.rmtree(fresh)
+
+
+def write_shards(site: Path, shards: dict[int, Shard], index: Path, scratch: Path) -> int:
+    """Index each shard (its pages' paths relative to *site*, and its records) and put it in
+    place under *index*, via a fresh folder in *scratch*; the record count.
+
+    One Pagefind process serves every shard (an index each), asked for all of
+    them at once.
+    """
+    shutil.rmtree(scratch, ignore_errors=True)  # a failed build's
+    scratch.mkdir(parents=True)
     service = PagefindService()
     try:
         config = {"exclude_selectors": list(EXCLUDED), "force_language": "en"}
-        (created,) = service.ask([{"type": "NewIndex", "config": config}])
-        index = created["index_id"]
-        added = service.ask(
-            [
-                {"type": "AddDir", "index_id": index, "path": str(site)},
-                *({"type": "AddRecord", "index_id": index, **record} for record in records),
-            ]
-        )
+        order = sorted(shards)
+        created = service.ask([{"type": "NewIndex", "config": config} for _ in order])
+        ids = {shard: reply["index_id"] for shard, reply in zip(order, created, strict=True)}
+        adds: list[dict[str, Any]] = []
+        for shard in order:
+            adds += (
+                {
+                    "type": "AddFile",
+                    "index_id": ids[shard],
+                    "file_path": page,
+                    "file_contents": (site / page).read_text(encoding="utf-8"),
+                }
+                for page in shards[shard].pages
+            )
+            adds += (
+                {"type": "AddRecord", "index_id": ids[shard], **record}
+                for record in shards[shard].records
+            )
+        service.ask(adds)
+        fresh = {shard: scratch / str(shard) for shard in order}
         service.ask(
             [
-                {
-                    "type": "WriteFiles",
-                    "index_id": index,
-                    "output_path": str(output or site / INDEX_DIR),
-                }
+                {"type": "WriteFiles", "index_id": ids[shard], "output_path": str(fresh[shard])}
+                for shard in order
             ]
         )
     finally:
         service.close()
-    return int(added[0]["page_count"]) + len(records)
+    for shard in order:
+        _replace(fresh[shard], _shard_folder(index, shard), shard)
+    scratch.rmdir()
+    return len(adds)
+
+
+def write_index(site: Path, records: list[dict[str, Any]], output: Path | None = None) -> int:
+    """Index every page under *site* and *records* into *output* (``site/pagefind`` unless
+    given), in shards as the build writes them; the record count. (What ``make bench``
+    times: a full index.)"""
+    index = output or site / INDEX_DIR
+    suffix = ".html"
+    pages = {
+        p.relative_to(site).as_posix().removesuffix(suffix): p.relative_to(site).as_posix()
+        for p in site.rglob("*" + suffix)
+        if index not in p.parents
+    }
+    shards = _assign(pages, records, shard_count(len(pages)))
+    with tempfile.TemporaryDirectory() as scratch:
+        written = write_shards(site, shards, index, Path(scratch) / "new")
+    _write_json(index / MANIFEST, [str(shard) for shard in shards if shard])
+    return written
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Write *data* compactly, unless the file already holds exactly that (a rebuild that
+    changes nothing writes nothing)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
 
 
 def _inputs_digest(pages: list[str], records: list[dict[str, Any]]) -> str:
-    """What the index is made from: the pages' search copies (by size and time written) and
-    the records.
+    """What a shard is made from: its pages' search copies (by size and time written) and
+    its records.
 
     A copy is written only with its page, and the build rewrites a page only
     when it changed, so an unchanged digest means Pagefind would write the
-    same index again.
+    same shard again.
     """
     digest = hashlib.sha256(json.dumps(records, sort_keys=True).encode("utf-8"))
     for page in pages:
-        try:
-            stat = os.stat(page)
-            stamp = f"{stat.st_mtime_ns}\0{stat.st_size}"
-        except FileNotFoundError:
-            stamp = "-"  # a page that is not indexed (search, genindex, glossary)
-        digest.update(f"{page}\0{stamp}\n".encode())
+        stat = os.stat(page)
+        digest.update(f"{page}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
     return digest.hexdigest()
 
 
-def build_index(app: Sphinx, exception: BaseException | None) -> None:
-    """Index the written site into ``pagefind/`` (from scratch, whenever a page changed)."""
-    if exception is not None or app.builder.format != "html" or app.builder.name != "html":
-        return
-    site = Path(app.outdir)
-    target = site / INDEX_DIR
-    records = _glossary_records(app.env, app.builder)
-    stamp = Path(app.doctreedir) / "course-search-index.txt"
-    copies = Path(app.doctreedir, COPIES_DIR)
-    pages = [_copy_path(app, d) for d in sorted(app.env.all_docs)]
-    kept = set(pages)
+def _indexed_copies(app: Sphinx) -> dict[str, str]:
+    """Each indexed page's search copy (docname -> path), a deleted page's copy removed."""
+    copies = os.path.join(app.doctreedir, COPIES_DIR)
+    wanted = {_copy_path(app, d): d for d in sorted(app.env.all_docs)}
+    found: dict[str, str] = {}
     for folder, _, names in os.walk(copies):
         for name in names:
-            if os.path.join(folder, name) not in kept:
-                os.unlink(os.path.join(folder, name))  # a deleted page's: not to be listed
-    digest = _inputs_digest(pages, records)
-    complete = (target / "pagefind-entry.json").is_file() and (target / FILTERS).is_file()
-    if complete and stamp.is_file() and stamp.read_text(encoding="utf-8") == digest:
+            path = os.path.join(folder, name)
+            if path in wanted:
+                found[wanted[path]] = path
+            else:
+                os.unlink(path)  # a deleted page's: not to be listed
+    return dict(sorted(found.items()))
+
+
+def build_index(app: Sphinx, exception: BaseException | None) -> None:
+    """Index the written site into ``pagefind/``, re-indexing only the shards whose pages
+    or glossary records changed."""
+    if exception is not None or app.builder.format != "html" or app.builder.name != "html":
+        return
+    target = Path(app.outdir) / INDEX_DIR
+    records = _glossary_records(app.env, app.builder)
+    copies = _indexed_copies(app)
+    count = shard_count(len(copies), app.config.course_search_shard_pages)
+    shards = _assign(copies, records, count)
+    digests = {str(n): _inputs_digest(shard.pages, shard.records) for n, shard in shards.items()}
+    stamp = Path(app.doctreedir) / STAMP
+    try:
+        before = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = {}
+    kept = before.get("digests", {}) if before.get("count") == count else {}
+    changed = [
+        shard
+        for shard in shards
+        if kept.get(str(shard)) != digests[str(shard)]
+        or not (_shard_folder(target, shard) / "pagefind-entry.json").is_file()
+    ]
+    if not changed and all((target / name).is_file() for name in (MANIFEST, WORDS, FILTERS)):
         logger.info("search index: no page changed, %s kept", target)
         return
     stamp.unlink(missing_ok=True)
-    shutil.rmtree(target, ignore_errors=True)  # no shard of an older index stays behind
+    copies_dir = Path(app.doctreedir, COPIES_DIR)
+    written = 0
     try:
-        copies.mkdir(parents=True, exist_ok=True)
-        count = write_index(copies, records, target)
+        if changed:
+            written = write_shards(
+                copies_dir,
+                {
+                    n: Shard(
+                        [Path(p).relative_to(copies_dir).as_posix() for p in shards[n].pages],
+                        shards[n].records,
+                    )
+                    for n in changed
+                },
+                target,
+                Path(app.doctreedir) / SCRATCH_DIR,
+            )
     except (OSError, RuntimeError, ValueError) as error:  # Sphinx's search.html still works
         logger.warning(
             "the search index was not written (%s); search falls back to search.html",
@@ -383,13 +562,22 @@ def build_index(app: Sphinx, exception: BaseException | None) -> None:
             subtype="search",
         )
         return
-    for name in UNUSED:  # Pagefind's own interfaces: search.js uses its API only
-        (target / name).unlink(missing_ok=True)
-    for name, data in ((WORDS, {"words": vocabulary(app.env)}), (FILTERS, filter_labels(app.env))):
-        text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        (target / name).write_text(text, encoding="utf-8")
-    stamp.write_text(digest, encoding="utf-8")
-    logger.info("search index: %d records in %s", count, target)
+    for old in (target / SHARDS_DIR).glob("*"):
+        if not old.name.isdigit() or int(old.name) not in shards or int(old.name) == 0:
+            shutil.rmtree(old)  # of an index with other shards
+    if len(shards) == 1:
+        shutil.rmtree(target / SHARDS_DIR, ignore_errors=True)
+    _write_json(target / MANIFEST, [str(shard) for shard in shards if shard])
+    _write_json(target / WORDS, {"words": vocabulary(app.env)})
+    _write_json(target / FILTERS, filter_labels(app.env))
+    stamp.write_text(json.dumps({"count": count, "digests": digests}), encoding="utf-8")
+    logger.info(
+        "search index: %d of %d shards re-indexed (%d records) in %s",
+        len(changed),
+        len(shards),
+        written,
+        target,
+    )
 
 
 def add_static(app: Sphinx) -> None:
@@ -399,6 +587,14 @@ def add_static(app: Sphinx) -> None:
 
 
 def setup_search(app: Sphinx) -> None:
+    app.add_config_value(
+        "course_search_shard_pages",
+        0,
+        "",
+        types=frozenset({int}),
+        description="Pages per search shard; 0 (the default) sizes shards by the pages indexed "
+        "(search.shard_count). Changing it re-indexes every shard, and no page.",
+    )
     app.connect("builder-inited", add_static)
     app.connect("html-page-context", mark_page, priority=450)
     app.connect("html-page-context", allow_wasm, priority=600)  # after the policy is added

@@ -31,18 +31,30 @@
   const loaded = {};
   let panelCount = 0;
 
+  /* Pagefind with every shard of the index: the primary one (pagefind/, with the script and
+   * WebAssembly) and the others the build lists in course-shards.json (pagefind/shards/<n>/),
+   * merged into it. Result URLs are made from baseUrl in each shard, so they are the site's. */
   function loadPagefind() {
     if (!pagefind) {
+      const shards = loadJSON("course-shards.json");
       pagefind = import(new URL("pagefind/pagefind.js", root).href).then(async (pf) => {
+        const options = { baseUrl: root.pathname, excerptLength: 24 };
         // In the page, not a worker: one script fewer to fetch (the search itself takes ms).
-        await pf.options({ baseUrl: root.pathname, excerptLength: 24, noWorker: true });
+        await pf.options({ ...options, noWorker: true });
+        const names = await shards;
+        await Promise.all(
+          (Array.isArray(names) ? names : []).map((name) =>
+            pf.mergeIndex(new URL(`pagefind/shards/${name}/`, root).pathname, options),
+          ),
+        );
         return pf;
       });
     }
     return pagefind;
   }
 
-  /* One of the build's small JSON files (course-filters.json, course-words.json), fetched once. */
+  /* One of the build's small JSON files (course-filters.json, course-words.json,
+   * course-shards.json), fetched once. */
   function loadJSON(name) {
     if (!loaded[name]) {
       loaded[name] = fetch(new URL(`pagefind/${name}`, root))
