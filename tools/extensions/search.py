@@ -4,7 +4,7 @@ Sphinx's own search (``search.html`` and ``searchindex.js``) stays as it is:
 it is the page the search box submits to, and the one that works without
 JavaScript or from ``file://``. On top of it, ``_static/search.js`` opens
 results in place while the reader types, from a Pagefind index in
-``pagefind/``, which loads only the shards a query needs.
+``pagefind/``, which loads only the word chunks a query needs.
 
 - Each indexed page marks its content ``data-pagefind-body`` (so the theme's
   sidebars and the search page are never indexed) and carries its metadata
@@ -21,8 +21,14 @@ results in place while the reader types, from a Pagefind index in
   alone, written beside the doctrees when the page is written (a site page
   repeats the theme's header and navigation, which at 1,000 articles is
   two-thirds of its bytes, and Pagefind would parse them only to skip them).
-- The index is rebuilt from every page's search copy whenever one changed, so
-  an incremental build leaves the same files as a fresh one.
+- The index is in shards (Pagefind cannot update an index in place): pages and
+  glossary records go into shards by a stable hash of their name, the number
+  of shards set by the number of pages (:func:`shard_count`). Shard 0 is the
+  primary bundle in ``pagefind/`` (Pagefind's script and WebAssembly); the
+  others, in ``pagefind/shards/<n>/``, are listed in ``pagefind/course-shards.json``
+  and merged into it by search.js. A build re-indexes only the shards whose
+  pages or records changed, so an incremental build leaves the same files as a
+  fresh one.
 """
 
 from __future__ import annotations
@@ -72,7 +78,7 @@ SHARDS_DIR = "shards"
 #: Pages per shard (:func:`shard_count`): the square root of the pages indexed times
 #: SHARD_ROOT, and never fewer than MIN_SHARD_PAGES (about 1 s of Pagefind's indexing).
 SHARD_ROOT = 4
-MIN_SHARD_PAGES = 400
+MIN_SHARD_PAGES = 300
 #: Each shard's inputs digest, in the doctree folder.
 STAMP = "course-search-shards.json"
 #: Where changed shards are written before they replace the old ones, in the doctree folder.
@@ -333,7 +339,7 @@ def shard_count(pages: int, per_shard: int = 0) -> int:
     roughly comparable (each has its own word frequencies). So a site stays in
     one shard until re-indexing all of it is slow (:data:`MIN_SHARD_PAGES`),
     and larger sites grow both costs as the square root: 1,000 pages make
-    3 shards, 10,000 make 25.
+    4 shards, 10,000 make 25.
     """
     size = per_shard or max(MIN_SHARD_PAGES, SHARD_ROOT * math.sqrt(pages))
     return max(1, math.ceil(pages / size))

@@ -290,8 +290,8 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def search_figures(html: Path) -> dict[str, float | None]:
-    """Index time (Pagefind on the pages' search copies, as the build runs it; the build's
-    own index is left as it is) and a first query's bytes."""
+    """Index time (Pagefind on the pages' search copies, every shard, as a fresh build runs
+    it; the build's own index is left as it is) and a first query's bytes."""
     from tools.extensions.search import COPIES_DIR, write_index
 
     with tempfile.TemporaryDirectory() as scratch:
