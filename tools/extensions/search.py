@@ -44,6 +44,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -522,6 +523,7 @@ def build_index(app: Sphinx, exception: BaseException | None) -> None:
     or glossary records changed."""
     if exception is not None or app.builder.format != "html" or app.builder.name != "html":
         return
+    start = time.perf_counter()
     target = Path(app.outdir) / INDEX_DIR
     records = _glossary_records(app.env, app.builder)
     copies = _indexed_copies(app)
@@ -578,10 +580,11 @@ def build_index(app: Sphinx, exception: BaseException | None) -> None:
     _write_json(target / FILTERS, filter_labels(app.env))
     stamp.write_text(json.dumps({"count": count, "digests": digests}), encoding="utf-8")
     logger.info(
-        "search index: %d of %d shards re-indexed (%d records) in %s",
+        "search index: %d of %d shards re-indexed (%d records) in %.2f s, in %s",
         len(changed),
         len(shards),
         written,
+        time.perf_counter() - start,
         target,
     )
 
