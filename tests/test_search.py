@@ -313,6 +313,21 @@ def test_a_body_edit_re_indexes_only_the_shards_of_the_pages_it_changes(
     assert [name for name in ours if ours[name] != theirs[name]] == []
 
 
+def test_a_new_shard_size_re_indexes_every_shard_and_leaves_none_of_the_old(
+    make_app: Any, tmp_path: Path
+) -> None:
+    src = copy_root(tmp_path, "course")
+    build(make_app, src, confoverrides={"course_search_shard_pages": 4})
+    again = build(make_app, src)  # the default: this small site is one shard
+    index = Path(again.outdir) / "pagefind"
+    assert json.loads((index / "course-shards.json").read_text(encoding="utf-8")) == []
+    assert not (index / "shards").exists()
+    fresh_src = tmp_path / "fresh"
+    shutil.copytree(src, fresh_src, ignore=shutil.ignore_patterns("_build", "browse"))
+    fresh = build(make_app, fresh_src, freshenv=True)
+    assert index_content(Path(again.outdir)) == index_content(Path(fresh.outdir))
+
+
 def test_offline_zip_has_the_site_and_sphinx_search_but_not_pagefind(
     make_app: Any, tmp_path: Path
 ) -> None:
