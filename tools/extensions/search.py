@@ -348,8 +348,8 @@ def shard_count(pages: int, per_shard: int = 0) -> int:
 
 
 def shard_of(docname: str, count: int) -> int:
-    """The shard a page goes into: a stable hash of its name (not Python's salted hash),
-    so a fresh and an incremental build agree."""
+    """The shard a page (by docname) or record (by URL) goes into: a stable hash of the name
+    (not Python's salted hash), so a fresh and an incremental build agree."""
     digest = hashlib.sha256(docname.encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big") % count
 
