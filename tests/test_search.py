@@ -277,9 +277,9 @@ def test_a_body_edit_re_indexes_only_the_shards_of_the_pages_it_changes(
     """With small shards, editing one page rewrites the shards of the pages the build rewrote
     (the page, and listings that show it) and no other shard's files; the index is still
     the one a fresh build writes."""
-    small = {"confoverrides": {"course_search_shard_pages": 4}}
+    small = {"course_search_shard_pages": 4}
     src = copy_root(tmp_path, "course")
-    first = build(make_app, src, **small)
+    first = build(make_app, src, confoverrides=small)
     index = Path(first.outdir) / "pagefind"
     copies = Path(first.doctreedir) / COPIES_DIR
     count = shard_count(len(_stamps(copies)), 4)
@@ -288,7 +288,7 @@ def test_a_body_edit_re_indexes_only_the_shards_of_the_pages_it_changes(
     pages, files = _stamps(copies), _stamps(index)
     page = src / "articles" / "remembering.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nA sentence about engrams.\n", "utf-8")
-    incremental = build(make_app, src, **small)
+    incremental = build(make_app, src, confoverrides=small)
 
     def shard(path: Path) -> int:
         """The shard an index file belongs to."""
@@ -307,7 +307,7 @@ def test_a_body_edit_re_indexes_only_the_shards_of_the_pages_it_changes(
     assert {shard(p) for p in files} - rewritten  # some shard was left alone
     fresh_src = tmp_path / "fresh"
     shutil.copytree(src, fresh_src, ignore=shutil.ignore_patterns("_build", "browse"))
-    fresh = build(make_app, fresh_src, freshenv=True, **small)
+    fresh = build(make_app, fresh_src, freshenv=True, confoverrides=small)
     ours, theirs = index_content(Path(incremental.outdir)), index_content(Path(fresh.outdir))
     assert sorted(ours) == sorted(theirs)
     assert [name for name in ours if ours[name] != theirs[name]] == []
