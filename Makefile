@@ -68,11 +68,14 @@ html: $(BUILD_STAMP) system-html
 # course and article (tools/outputs/site.py), the EPUBs and the Anki decks, then
 # the strict HTML build, which offers them on course and article pages.
 # Only student files are offered (views.py): instructor editions and the LMS
-# exports in build/ are never published.
+# exports in build/ are never published. The search index is one index, not
+# shards: a reader's first query then fetches least (each shard adds a word
+# chunk), and this build is always fresh, so shards would save it nothing.
 SITE_DOWNLOADS = $(abspath $(BUILD))/handouts,$(abspath $(BUILD))/epub,$(abspath $(BUILD))/exports
 site: $(BUILD_STAMP) system-pdf epub exports
 	$(BIN)/python -m tools.outputs.site --build $(BUILD)
-	$(SPHINXBUILD) -b html -D course_downloads=$(SITE_DOWNLOADS) $(SOURCE) $(BUILD)/html
+	$(SPHINXBUILD) -b html -D course_downloads=$(SITE_DOWNLOADS) -D course_search_one_index=1 \
+		$(SOURCE) $(BUILD)/html
 	@echo "Open $(abspath $(BUILD)/html/index.html)"
 
 # The live preview builds without -W into its own folders: a lenient build's

@@ -328,6 +328,21 @@ def test_a_new_shard_size_re_indexes_every_shard_and_leaves_none_of_the_old(
     assert index_content(Path(again.outdir)) == index_content(Path(fresh.outdir))
 
 
+def test_the_published_site_has_one_index_whatever_the_shard_size(
+    make_app: Any, tmp_path: Path
+) -> None:
+    """`make site` asks for one index: a reader's first query then fetches one word chunk."""
+    src = copy_root(tmp_path, "course")
+    one = {"course_search_shard_pages": 4, "course_search_one_index": True}
+    app = build(make_app, src, confoverrides=one)
+    index = Path(app.outdir) / "pagefind"
+    assert json.loads((index / "course-shards.json").read_text(encoding="utf-8")) == []
+    assert not (index / "shards").exists()
+    build(make_app, src, confoverrides={"course_search_shard_pages": 4})  # as make html
+    assert len(json.loads((index / "course-shards.json").read_text(encoding="utf-8"))) > 1
+    assert (index / "shards").is_dir()
+
+
 def test_offline_zip_has_the_site_and_sphinx_search_but_not_pagefind(
     make_app: Any, tmp_path: Path
 ) -> None:

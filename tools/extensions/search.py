@@ -539,7 +539,10 @@ def build_index(app: Sphinx, exception: BaseException | None) -> None:
     target = Path(app.outdir) / INDEX_DIR
     records = _glossary_records(app.env, app.builder)
     copies = _indexed_copies(app)
-    count = shard_count(len(copies), app.config.course_search_shard_pages)
+    if app.config.course_search_one_index:
+        count = 1
+    else:
+        count = shard_count(len(copies), app.config.course_search_shard_pages)
     shards = _assign(copies, records, count)
     digests = {str(n): _inputs_digest(shard.pages, shard.records) for n, shard in shards.items()}
     stamp = Path(app.doctreedir) / STAMP
@@ -615,6 +618,15 @@ def setup_search(app: Sphinx) -> None:
         types=frozenset({int}),
         description="Pages per search shard; 0 (the default) sizes shards by the pages indexed "
         "(search.shard_count). Changing it re-indexes every shard, and no page.",
+    )
+    app.add_config_value(
+        "course_search_one_index",
+        False,
+        "",
+        types=frozenset({bool}),
+        description="One index, no shards: what a reader downloads for a first query is "
+        "smallest. `make site` (the published site, always a fresh build, where shards "
+        "save nothing) sets it; shards speed up a rebuild after an edit.",
     )
     app.connect("builder-inited", add_static)
     app.connect("html-page-context", mark_page, priority=450)

@@ -18,7 +18,9 @@ glossary terms) in a temporary folder, then times, in the same run:
 - search: the size of Pagefind's index and of Sphinx's ``searchindex.js``,
   the time Pagefind takes to index the built site, and the bytes a reader's
   first query transfers, measured in Debian's Chromium on the served site
-  (tools/outputs/searchprobe.py, as tests/test_search.py measures it).
+  (tools/outputs/searchprobe.py, as tests/test_search.py measures it). The
+  rebuilds are timed with ``make html``'s sharded index; the index size and
+  the first query are measured on one index, as ``make site`` publishes it.
 
 Our builds run as ``make html`` runs them (``python -m tools.extensions``,
 with the build command's collector policy); the baseline runs plain
@@ -108,6 +110,8 @@ MEASURES = (
     "search_first_query_kb",  # bytes (compressed as served) of a reader's first query
     "searchindex_js_kb",  # Sphinx's searchindex.js, loaded whole by search.html
 )
+#: What `make site` sets: one search index (tools/extensions/search.py).
+ONE_INDEX = ("course_search_one_index=1",)
 #: Above this many articles the plain-Sphinx baseline is not run (null).
 BASELINE_MAX = 1000
 #: What the reader types for the first-query measure: a word of every synthetic page.
@@ -228,6 +232,7 @@ def sphinx(
     builder: str = "html",
     jobs: int = 1,
     fresh: bool = True,
+    overrides: tuple[str, ...] = (),
 ) -> list[str]:
     command = [
         sys.executable,
@@ -245,6 +250,8 @@ def sphinx(
         command += ["-c", str(conf)]
     if fresh:
         command.append("-E")
+    for setting in overrides:
+        command += ["-D", setting]
     return [*command, str(source), str(out / builder)]
 
 
@@ -290,8 +297,8 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def search_figures(html: Path) -> dict[str, float | None]:
-    """Index time (Pagefind on the pages' search copies, every shard, as a fresh build runs
-    it; the build's own index is left as it is) and a first query's bytes."""
+    """Index time (Pagefind making one index of every page's search copy, as `make site`
+    does; the build's own index is left as it is) and a first query's bytes."""
     from tools.extensions.search import COPIES_DIR, write_index
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -355,6 +362,9 @@ def measure(n: int, runs: int, folder: Path) -> dict[str, float | None]:
     for _ in range(0 if n > BASELINE_MAX else 1 if n >= 1000 else runs):
         t, m = run(sphinx(base, clean(folder / "out-baseline"), conf=None))
         timings["baseline"].append(t)
+    # Search as readers get it: the published site (`make site`) has one index, not the
+    # shards that speed up `make html`'s rebuilds. Only the index is written again.
+    run(sphinx(docs, folder / "out", conf=conf, jobs=jobs, fresh=False, overrides=ONE_INDEX))
     page = folder / "out" / "html" / "articles" / "bench-00002.html"
     return {
         "full_serial_s": statistics.median(timings["serial"]) if timings["serial"] else None,
