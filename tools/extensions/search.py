@@ -77,10 +77,12 @@ WORDS = "course-words.json"
 MANIFEST = "course-shards.json"
 #: Where shards other than the primary (shard 0, in :data:`INDEX_DIR` itself) go.
 SHARDS_DIR = "shards"
-#: Pages per shard (:func:`shard_count`): the square root of the pages indexed times
-#: SHARD_ROOT, and never fewer than MIN_SHARD_PAGES (about 1 s of Pagefind's indexing).
+#: Pages per shard (:func:`shard_count`): a site of up to ONE_SHARD_UP_TO pages is one
+#: shard (indexing all of it takes under a second); above, the square root of the pages
+#: indexed times SHARD_ROOT, and never fewer than MIN_SHARD_PAGES.
+ONE_SHARD_UP_TO = 300
 SHARD_ROOT = 4
-MIN_SHARD_PAGES = 300
+MIN_SHARD_PAGES = 100
 #: Each shard's inputs digest, in the doctree folder.
 STAMP = "course-search-shards.json"
 #: Where changed shards are written before they replace the old ones, in the doctree folder.
@@ -333,16 +335,20 @@ class PagefindService:
 
 def shard_count(pages: int, per_shard: int = 0) -> int:
     """How many shards *pages* indexed pages go into: *per_shard* pages each, or by default
-    ``max(MIN_SHARD_PAGES, SHARD_ROOT * sqrt(pages))``.
+    one up to :data:`ONE_SHARD_UP_TO` pages, then ``max(MIN_SHARD_PAGES, SHARD_ROOT *
+    sqrt(pages))`` pages each.
 
     An incremental build re-indexes the shards of the pages it changed (its cost
-    grows with their size), while a reader's first query fetches one word chunk
-    (20-30 KB) from every shard, and scores from different shards are only
-    roughly comparable (each has its own word frequencies). So a site stays in
-    one shard until re-indexing all of it is slow (:data:`MIN_SHARD_PAGES`),
-    and larger sites grow both costs as the square root: 1,000 pages make
-    4 shards, 10,000 make 25.
+    grows with their size), while a first query fetches one word chunk (20-30 KB)
+    from every shard, and scores from different shards are only roughly
+    comparable (each has its own word frequencies). So a small site is one
+    shard, and larger ones grow both costs as the square root: 1,000 pages make
+    9 shards (a one-page edit re-indexes about 130 pages), 10,000 make 26. The
+    published site is one index whatever its size (``course_search_one_index``:
+    its build is always fresh, so readers need not pay for shards).
     """
+    if not per_shard and pages <= ONE_SHARD_UP_TO:
+        return 1
     size = per_shard or max(MIN_SHARD_PAGES, SHARD_ROOT * math.sqrt(pages))
     return max(1, math.ceil(pages / size))
 
