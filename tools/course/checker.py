@@ -168,6 +168,7 @@ class Site:
     spec_error: SpecificationError | None = None
     care: Care = field(default_factory=Care)
     care_error: CareError | None = None
+    pages: list[Path] = field(default_factory=list)  # every page under docs/ (not generated)
 
     @classmethod
     def load(cls, docs: Path, taxonomy: Taxonomy) -> Site:
@@ -184,7 +185,7 @@ class Site:
             if data is not None:
                 keys |= set(data.entries)
             problems += [(bib, line, message) for line, message in found]
-        site = cls(docs, taxonomy, articles, terms, keys, problems)
+        site = cls(docs, taxonomy, articles, terms, keys, problems, pages=sources)
         if taxonomy.source:
             try:
                 site.specs = load_specifications(specifications_folder(taxonomy.source), taxonomy)
@@ -195,6 +196,14 @@ class Site:
             except CareError as exc:
                 site.care_error = exc
         return site
+
+    def data_files(self) -> list[Path]:
+        """The files beside the taxonomy that :meth:`load` reads (absent ones included)."""
+        if not self.taxonomy.source:
+            return []
+        source = self.taxonomy.source
+        folder = specifications_folder(source)
+        return [Path(source), care_file(source), *sorted(folder.glob("*"))]
 
 
 class PageChecker:
@@ -620,13 +629,7 @@ def _checked(site: Site, files: list[Path], jobs: int, cache: Path | None) -> li
     """:func:`check_page` of every file, in order, taking unchanged pages' results from *cache*."""
     if cache is None:
         return _each_page(site, check_page, files, jobs)
-    data: list[Path] = []
-    if site.taxonomy.source:
-        source = site.taxonomy.source
-        folder = specifications_folder(source)
-        data = [Path(source), care_file(source), *sorted(folder.glob("*"))]
-    pages = sorted(p for p in site.docs.rglob("*.md") if not _generated(p, site.docs))
-    store = CheckCache(cache, site_digest(site.docs, data, pages, site.terms))
+    store = CheckCache(cache, site_digest(site.docs, site.data_files(), site.pages, site.terms))
     digests = {path: page_digest(path) for path in files}
     kept: dict[Path, PageResult] = {}
     for path in files:
