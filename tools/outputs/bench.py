@@ -297,8 +297,9 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def search_figures(html: Path) -> dict[str, float | None]:
-    """Index time (Pagefind making one index of every page's search copy, as `make site`
-    does; the build's own index is left as it is) and a first query's bytes."""
+    """Index time (Pagefind indexing every page's search copy in shards, as `make html`'s
+    fresh build does; the build's own index is left as it is) and a first query's bytes
+    (on the build's index, which the caller has made one index, as `make site` publishes)."""
     from tools.extensions.search import COPIES_DIR, write_index
 
     with tempfile.TemporaryDirectory() as scratch:
