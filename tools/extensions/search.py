@@ -448,14 +448,17 @@ def _index_shards(site: Path, shards: dict[int, Shard], scratch: Path) -> int:
                 for record in shards[shard].records
             )
         service.ask(adds)
-        service.ask(
-            [
-                {"type": "WriteFiles", "index_id": ids[n], "output_path": str(scratch / str(n))}
-                for n in order
-            ]
-        )
+        # The files come back in the reply and are written here: Pagefind's own
+        # WriteFiles answers before its writes are flushed, and the service exits
+        # when its input closes, so a file could be left empty or cut short.
+        bundles = service.ask([{"type": "GetFiles", "index_id": ids[n]} for n in order])
     finally:
         service.close()
+    for shard, bundle in zip(order, bundles, strict=True):
+        for file in bundle["files"]:
+            path = scratch / str(shard) / file["path"]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(base64.b64decode(file["content"]))
     return len(adds)
 
 
