@@ -11,9 +11,9 @@ the same ones); this module enforces them inside the build, each on its own:
   and toctree entries are checked; images and downloads must be files inside
   ``docs/`` reached without a symbolic link, SVG images must pass the SVG
   allowlist, maths must use listed commands only.
-- Last, once every reference, bibliography entry and listing exists
-  (``LateLinkFilter`` and ``doctree-resolved`` at the end), every link is
-  checked again: what a later step built cannot slip past the first check.
+- Last, once every reference, bibliography entry and listing exists (the
+  last ``doctree-resolved`` handler, after every post-transform), every link
+  is checked again: what a later step built cannot slip past the first check.
 - Graphviz: the DOT is parsed and only listed attributes are kept (also at
   write time, whichever directive made the node), and ``dot`` runs through
   ``safe_dot.sh`` with memory, CPU and time limits.
@@ -37,7 +37,6 @@ from sphinx import addnodes
 from sphinx.ext import graphviz as sphinx_graphviz
 from sphinx.ext.graphviz import Graphviz
 from sphinx.transforms import SphinxTransform
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from tools.course.files import write_text_atomic
@@ -151,32 +150,53 @@ def _unlink(ref: nodes.Element, target: str) -> None:
         ref.replace_self(nodes.inline("", "", *ref.children))
 
 
+#: What :func:`drop_unsafe_links` looks at (``download_reference`` is a ``reference``).
+_LINKING = (nodes.reference, nodes.target, nodes.image, addnodes.toctree)
+
+
+def _attached(node: nodes.Node, root: nodes.Node) -> bool:
+    """Whether *node* is still in *root*'s tree (not inside a link already removed)."""
+    while node is not root:
+        if node.parent is None:
+            return False
+        node = node.parent
+    return True
+
+
 def drop_unsafe_links(doctree: nodes.Node) -> None:
-    """Links, link targets, images, downloads and toctree entries whose URL is not allowed."""
-    for ref in list(doctree.findall(nodes.reference)):
-        if why := url_problem(ref.get("refuri", "")):
-            _warn(ref, f"link removed: {why}")
-            _unlink(ref, ref["refuri"])
-    for target in list(doctree.findall(nodes.target)):
-        if why := url_problem(target.get("refuri", "")):
-            _warn(target, f"link target removed: {why}")
-            del target["refuri"]
-    for image in list(doctree.findall(nodes.image)):
-        if why := url_problem(image.get("uri", ""), kind="image"):
-            _warn(image, f"image removed: {why}")
-            image.parent.remove(image)
-    for down in list(doctree.findall(addnodes.download_reference)):
-        if why := url_problem(down.get("reftarget", ""), kind="download"):
-            _warn(down, f"download removed: {why}")
-            _unlink(down, down["reftarget"])
-    for toctree in doctree.findall(addnodes.toctree):
-        kept = []
-        for title, ref in toctree["entries"]:
-            if why := url_problem(ref):
-                _warn(toctree, f"toctree entry {title or ref!r} removed: {why}")
-            else:
-                kept.append((title, ref))
-        toctree["entries"] = kept
+    """Links, link targets, images, downloads and toctree entries whose URL is not allowed.
+
+    One walk of the tree (it runs on every page as it is written, in the main
+    process of a parallel build), in document order.
+    """
+    for node in list(doctree.findall(lambda n: isinstance(n, _LINKING))):
+        if not _attached(node, doctree):
+            continue
+        if isinstance(node, nodes.reference):
+            if why := url_problem(node.get("refuri", "")):
+                _warn(node, f"link removed: {why}")
+                _unlink(node, node["refuri"])
+            elif isinstance(node, addnodes.download_reference) and (
+                why := url_problem(node.get("reftarget", ""), kind="download")
+            ):
+                _warn(node, f"download removed: {why}")
+                _unlink(node, node["reftarget"])
+        elif isinstance(node, nodes.target):
+            if why := url_problem(node.get("refuri", "")):
+                _warn(node, f"link target removed: {why}")
+                del node["refuri"]
+        elif isinstance(node, nodes.image):
+            if why := url_problem(node.get("uri", ""), kind="image"):
+                _warn(node, f"image removed: {why}")
+                node.parent.remove(node)
+        elif isinstance(node, addnodes.toctree):
+            kept = []
+            for title, ref in node["entries"]:
+                if why := url_problem(ref):
+                    _warn(node, f"toctree entry {title or ref!r} removed: {why}")
+                else:
+                    kept.append((title, ref))
+            node["entries"] = kept
 
 
 def _local_file_problem(srcdir: Path, docname: str, target: str) -> str | None:
@@ -254,18 +274,9 @@ class UnsafeContentFilter(SphinxTransform):
         return problems
 
 
-class LateLinkFilter(SphinxPostTransform):
-    """The link check again, after references and bibliography lists are built."""
-
-    default_priority = 990  # after sphinxcontrib-bibtex (5), Sphinx and sphinx-design
-
-    def run(self, **kwargs: Any) -> None:
-        if self.config.course_url_filter:
-            drop_unsafe_links(self.document)
-
-
 def drop_unsafe_links_last(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """The last look before writing: listings and cards filled in doctree-resolved too."""
+    """The last look before writing, after every post-transform (references, bibliography
+    lists, sphinx-design's cards) and every other ``doctree-resolved`` handler (listings)."""
     if app.config.course_url_filter:
         drop_unsafe_links(doctree)
 
@@ -375,7 +386,6 @@ def setup_guard(app: Sphinx) -> None:
     app.connect("builder-inited", strip_unsafe_bib_fields, priority=800)
     app.connect("doctree-resolved", drop_unsafe_links_last, priority=999)
     app.add_transform(UnsafeContentFilter)
-    app.add_post_transform(LateLinkFilter)
     app.add_directive("graphviz", SafeGraphviz, override=True)
     app.add_directive("graph", RefusedDirective, override=True)
     app.add_directive("digraph", RefusedDirective, override=True)
