@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,40 @@ def test_parallel_build_equals_serial(make_app: Any, tmp_path: Path) -> None:
     serial = fresh_build(make_app, src, tmp_path, "serial")
     parallel = fresh_build(make_app, src, tmp_path, "parallel", parallel=2)
     assert differing_pages(serial.outdir, parallel.outdir) == []
+
+
+def test_a_parallel_read_forks_one_reader_per_job(
+    make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sphinx would fork a reader per batch of about √(10·pages/jobs) pages, each
+    pickling back all that the batches before it merged."""
+    from sphinx.util.parallel import ParallelTasks
+
+    from tools.extensions import parallelread
+
+    readers: list[list[str]] = []
+
+    class Counted(ParallelTasks):
+        def add_task(self, task_func: Any, arg: Any = None, result_func: Any = None) -> None:
+            readers.append(arg)
+            super().add_task(task_func, arg, result_func)
+
+    monkeypatch.setattr(parallelread, "ParallelTasks", Counted)
+    src = copy_root(tmp_path, "course")
+    app = fresh_build(make_app, src, tmp_path, "parallel", parallel=3)
+    assert len(readers) == 3
+    assert sorted(chain.from_iterable(readers)) == sorted(app.env.found_docs)
+    assert max(map(len, readers)) - min(map(len, readers)) <= 1
+
+
+@pytest.mark.parametrize(("pages", "jobs"), [(10, 3), (2, 3), (7, 1), (0, 2)])
+def test_shares_deal_every_page_once(pages: int, jobs: int) -> None:
+    from tools.extensions.parallelread import shares
+
+    names = [f"page-{n}" for n in range(pages)]
+    dealt = shares(names, jobs)
+    assert sorted(chain.from_iterable(dealt)) == sorted(names)
+    assert len(dealt) == min(jobs, pages) and all(dealt)
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -235,18 +270,18 @@ def test_a_rebuild_of_a_few_pages_reads_them_without_forking(
     # A forked reader sends the whole environment back pickled, which costs
     # more than reading a page; the build still writes in parallel, and a
     # later build with many pages to read forks again.
-    from sphinx.builders import Builder
+    from tools.extensions.parallelread import CourseHTMLBuilder
 
     src = copy_root(tmp_path, "course")
     build(make_app, src, parallel=2)
     forked: list[list[str]] = []
-    read_parallel = Builder._read_parallel
+    read_parallel = CourseHTMLBuilder._read_parallel
 
-    def spy(self: Builder, docnames: list[str], nproc: int) -> None:
+    def spy(self: CourseHTMLBuilder, docnames: list[str], nproc: int) -> None:
         forked.append(docnames)
         read_parallel(self, docnames, nproc)
 
-    monkeypatch.setattr(Builder, "_read_parallel", spy)
+    monkeypatch.setattr(CourseHTMLBuilder, "_read_parallel", spy)
     page = src / "articles" / "working-memory.md"
     page.write_text(page.read_text() + "\nOne more sentence of the body.\n")
     app = build(make_app, src, parallel=2)

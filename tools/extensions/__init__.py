@@ -30,6 +30,7 @@ from .mathml import setup_mathml
 from .navigation import setup_navigation
 from .outputscan import setup_outputscan
 from .pagesource import setup_pagesource
+from .parallelread import setup_parallelread
 from .questions import setup_questions
 from .reader import setup_reader
 from .search import setup_search
@@ -70,6 +71,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_generate(app)
     setup_incremental(app)
     setup_fewpages(app)
+    setup_parallelread(app)
     setup_handouts(app)
     setup_epub(app)
     setup_htmlpage(app)
