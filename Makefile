@@ -16,7 +16,8 @@ SPHINXOPTS ?= -W --keep-going -n
 # every core busy (on 2 cores, -j auto gains ~10%, -j 3 about 2x).
 JOBS       ?= $(shell echo $$(( $$(nproc) + 1 )))
 # sphinx-build's arguments; `python -m tools.extensions` is sphinx-build run as
-# the build command, with its garbage-collector policy (tools/extensions/gcpolicy.py).
+# the build command, with its garbage-collector and worker-priority policies
+# (tools/extensions/__main__.py).
 SPHINXBUILD = $(BIN)/python -m tools.extensions -c $(CONF) -d $(DOCTREES) $(SPHINXOPTS) -j $(JOBS)
 
 .PHONY: html site serve test test-fast lint lock clean check new handouts handout bench offline exports \

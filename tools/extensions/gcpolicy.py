@@ -22,7 +22,8 @@ builds, the collector is scheduled for the job:
 The collector is process-wide, so the policy is not the extension's to set
 whenever it is loaded (in the test suite or ``sphinx-autobuild``). It holds
 only inside :func:`collector_policy`, which the build command opens
-(``python -m tools.extensions``, what ``make html`` and ``make bench`` run);
+(``python -m tools.extensions``, what ``make html`` and ``make bench`` run:
+``__main__.py``);
 elsewhere the event handlers do nothing. Leaving the block restores the
 collector as it was, however the build ended, even when Sphinx fails before
 ``builder-inited``.
@@ -75,16 +76,6 @@ def collector_policy() -> Iterator[None]:
         gc.unfreeze()
         if enabled:
             gc.enable()
-
-
-def main(argv: list[str]) -> int:
-    """``sphinx-build`` under the policy; the collector's last pass is skipped at exit."""
-    from sphinx.cmd.build import main as sphinx_build
-
-    with collector_policy():
-        code = sphinx_build(argv)
-    gc.freeze()
-    return code
 
 
 def _config_inited(app: Sphinx, config: Config) -> None:
