@@ -157,9 +157,10 @@ _LINKING = (nodes.reference, nodes.target, nodes.image, addnodes.toctree)
 def _attached(node: nodes.Node, root: nodes.Node) -> bool:
     """Whether *node* is still in *root*'s tree (not inside a link already removed)."""
     while node is not root:
-        if node.parent is None:
+        parent = node.parent
+        if parent is None or node not in parent.children:  # remove() keeps .parent
             return False
-        node = node.parent
+        node = parent
     return True
 
 
