@@ -32,10 +32,11 @@ collector as it was, however the build ended, even when Sphinx fails before
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
+
+from tools.extensions.forkhook import ChildHook
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -45,16 +46,8 @@ if TYPE_CHECKING:
 YOUNG_THRESHOLD = 10_000
 
 
-class _Policy:
-    """Whether a build command opened the policy (forked workers inherit it)."""
-
-    active = False
-    fork_hook = False
-
-
-def _in_child() -> None:
-    if _Policy.active:
-        gc.freeze()
+#: Forked workers freeze what they inherit, while a build command's policy is open.
+_FORKED = ChildHook(gc.freeze)
 
 
 @contextmanager
@@ -62,16 +55,11 @@ def collector_policy() -> Iterator[None]:
     """Builds run inside follow the policy; the collector is restored on leaving."""
     saved = gc.get_threshold()
     enabled = gc.isenabled()
-    if not _Policy.fork_hook:
-        # A fork hook cannot be unregistered: it does nothing outside the block.
-        os.register_at_fork(after_in_child=_in_child)
-        _Policy.fork_hook = True
     gc.set_threshold(YOUNG_THRESHOLD, *saved[1:])
-    _Policy.active = True
     try:
-        yield
+        with _FORKED.opened():
+            yield
     finally:
-        _Policy.active = False
         gc.set_threshold(*saved)
         gc.unfreeze()
         if enabled:
@@ -79,12 +67,12 @@ def collector_policy() -> Iterator[None]:
 
 
 def _config_inited(app: Sphinx, config: Config) -> None:
-    if _Policy.active:
+    if _FORKED.active:
         gc.disable()
 
 
 def _builder_inited(app: Sphinx) -> None:
-    if _Policy.active:
+    if _FORKED.active:
         gc.freeze()
         gc.enable()
 

@@ -23,31 +23,21 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from tools.extensions.forkhook import ChildHook
+
 #: How much lower a forked worker's priority is than the build's (0 to 19).
 WORKER_NICENESS = 10
 
 
-class _Policy:
-    """Whether a build command opened the policy (forked workers inherit it)."""
-
-    active = False
-    fork_hook = False
+def _lower_priority() -> None:
+    os.nice(WORKER_NICENESS)
 
 
-def _in_child() -> None:
-    if _Policy.active:
-        os.nice(WORKER_NICENESS)
+_FORKED = ChildHook(_lower_priority)
 
 
 @contextmanager
 def worker_priority() -> Iterator[None]:
     """Processes forked inside run at a lower priority than this one."""
-    if not _Policy.fork_hook:
-        # A fork hook cannot be unregistered: it does nothing outside the block.
-        os.register_at_fork(after_in_child=_in_child)
-        _Policy.fork_hook = True
-    _Policy.active = True
-    try:
+    with _FORKED.opened():
         yield
-    finally:
-        _Policy.active = False
